@@ -1,0 +1,53 @@
+// Build: type-check + emit with tsc, then compile the JSON Schemas into standalone
+// validator code (ajv "standalone" mode) so that `lakespec validate` pays no schema
+// compilation at start-up.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+const tsc = require.resolve('typescript/bin/tsc');
+try {
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+} catch {
+  process.stderr.write('build: TypeScript compilation failed\n');
+  process.exit(1);
+}
+
+const Ajv2020 = require('ajv/dist/2020').default;
+const standaloneCode = require('ajv/dist/standalone').default;
+
+const schemaDir = join(root, 'schemas');
+const schemas = readdirSync(schemaDir)
+  .filter((f) => f.endsWith('.schema.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(join(schemaDir, f), 'utf8')));
+
+const ajv = new Ajv2020({
+  allErrors: true,
+  strict: true,
+  strictRequired: false,
+  strictTypes: false,
+  allowUnionTypes: true,
+  code: { source: true, esm: true, lines: false },
+});
+ajv.addSchema(schemas);
+const base = 'https://lakespec.dev/schemas/v1/';
+const code = standaloneCode(ajv, {
+  Workspace: base + 'workspace.schema.json',
+  Connection: base + 'connection.schema.json',
+  Dataset: base + 'dataset.schema.json',
+  Pipeline: base + 'pipeline.schema.json',
+  DatasetOverride: base + 'dataset.schema.json#/$defs/override',
+  PipelineOverride: base + 'pipeline.schema.json#/$defs/override',
+});
+const outDir = join(root, 'dist', 'spec', 'generated');
+mkdirSync(outDir, { recursive: true });
+// ajv's standalone ESM output still calls require() for its runtime helpers.
+const prelude = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n";
+writeFileSync(join(outDir, 'validators.js'), prelude + code);
+

@@ -1,0 +1,33 @@
+// Parse + resolve in one call: what `lakespec validate` runs. Pure.
+import { type Diagnostic, dedupeDiagnostics, sortDiagnostics } from './diagnostic.js';
+import type { ResolvedProject } from './model.js';
+import { type ParseCache, type ParsedSpecs, parseSpecs } from './parse-specs.js';
+import { environmentsOf, resolveProject } from './resolve-project.js';
+import type { SourceFile } from './source-file.js';
+
+export interface AnalyzeOptions {
+  /** One environment; when absent every declared environment is checked. */
+  environment?: string;
+  cache?: ParseCache;
+}
+
+export interface AnalyzeResult {
+  parsed: ParsedSpecs;
+  /** Resolved projects by environment (only those that resolved). */
+  projects: Map<string, ResolvedProject>;
+  diagnostics: Diagnostic[];
+}
+
+export function analyze(files: readonly SourceFile[], options: AnalyzeOptions = {}): AnalyzeResult {
+  const parsed = parseSpecs(files, options.cache ? { cache: options.cache } : {});
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const projects = new Map<string, ResolvedProject>();
+  const envs = options.environment !== undefined ? [options.environment] : environmentsOf(parsed);
+  if (envs.length === 0) envs.push(undefined as unknown as string);
+  for (const env of envs) {
+    const r = resolveProject(parsed, env);
+    diagnostics.push(...r.diagnostics);
+    if (r.project) projects.set(r.project.environment, r.project);
+  }
+  return { parsed, projects, diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)) };
+}

@@ -1,0 +1,148 @@
+// SQL transforms are plain SELECTs in which datasets are referenced as {{ ref('name') }}.
+// We split them into text and references once; each backend renders references its own way.
+
+export type SqlPart = { kind: 'text'; text: string } | { kind: 'ref'; dataset: string; offset: number; length: number };
+
+export interface SqlTemplateIssue {
+  message: string;
+  offset: number;
+  length: number;
+}
+
+export interface ParsedSqlTemplate {
+  parts: SqlPart[];
+  refs: { dataset: string; offset: number; length: number }[];
+  issues: SqlTemplateIssue[];
+  /** Bare table names that follow FROM/JOIN (not refs, not CTEs). */
+  bareTables: { name: string; offset: number; length: number }[];
+}
+
+const REF = /^\{\{\s*ref\(\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*\)\s*\}\}/;
+
+export function parseSqlTemplate(sql: string): ParsedSqlTemplate {
+  const parts: SqlPart[] = [];
+  const refs: ParsedSqlTemplate['refs'] = [];
+  const issues: SqlTemplateIssue[] = [];
+  let text = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    // Skip string literals, quoted identifiers and comments so that braces inside them are text.
+    if (c === "'" || c === '"') {
+      const end = skipQuoted(sql, i, c);
+      text += sql.slice(i, end);
+      i = end;
+      continue;
+    }
+    if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      const stop = end === -1 ? sql.length : end;
+      text += sql.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      const stop = end === -1 ? sql.length : end + 2;
+      text += sql.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (c === '{' && (sql[i + 1] === '{' || sql[i + 1] === '%')) {
+      const m = REF.exec(sql.slice(i));
+      if (m) {
+        if (text) parts.push({ kind: 'text', text });
+        text = '';
+        const dataset = (m[1] ?? m[2])!;
+        parts.push({ kind: 'ref', dataset, offset: i, length: m[0].length });
+        refs.push({ dataset, offset: i, length: m[0].length });
+        i += m[0].length;
+        continue;
+      }
+      const close = sql.indexOf(sql[i + 1] === '{' ? '}}' : '%}', i);
+      const length = close === -1 ? sql.length - i : close + 2 - i;
+      issues.push({ message: `only {{ ref('dataset') }} is allowed in SQL, not "${sql.slice(i, i + Math.min(length, 40))}"`, offset: i, length });
+      i += length;
+      continue;
+    }
+    text += c;
+    i++;
+  }
+  if (text) parts.push({ kind: 'text', text });
+  checkSingleSelect(parts, issues);
+  return { parts, refs, issues, bareTables: findBareTables(sql) };
+}
+
+function skipQuoted(s: string, start: number, q: string): number {
+  let i = start + 1;
+  while (i < s.length) {
+    if (s[i] === q) {
+      if (s[i + 1] === q) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    i++;
+  }
+  return s.length;
+}
+
+/** Code with literals, quoted identifiers and comments blanked out (same length). */
+export function blankLiterals(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"') {
+      const end = skipQuoted(sql, i, c);
+      out += c + ' '.repeat(Math.max(0, end - i - 2)) + (end - i >= 2 ? c : '');
+      i = end;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      const stop = end === -1 ? sql.length : end;
+      out += ' '.repeat(stop - i);
+      i = stop;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      const stop = end === -1 ? sql.length : end + 2;
+      out += ' '.repeat(stop - i);
+      i = stop;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+function checkSingleSelect(parts: SqlPart[], issues: SqlTemplateIssue[]): void {
+  const code = blankLiterals(parts.map((p) => (p.kind === 'text' ? p.text : ' x ')).join(''));
+  const first = /^\s*\(*\s*([A-Za-z]+)/.exec(code)?.[1]?.toLowerCase();
+  if (first !== 'select' && first !== 'with') {
+    issues.push({ message: 'a transform is one SELECT (or WITH … SELECT) statement', offset: 0, length: Math.min(code.length, 20) });
+  }
+  const semi = code.replace(/;\s*$/, '').indexOf(';');
+  if (semi !== -1) issues.push({ message: 'a transform holds a single statement; remove the ";"', offset: semi, length: 1 });
+}
+
+const AFTER = /\b(from|join)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*){0,2})/gi;
+const NOT_TABLES = new Set(['unnest', 'lateral', 'values', 'table', 'select']);
+
+function findBareTables(sql: string): ParsedSqlTemplate['bareTables'] {
+  const code = blankLiterals(sql.replace(/\{\{[\s\S]*?\}\}/g, (m) => ' '.repeat(m.length)));
+  const ctes = new Set<string>();
+  for (const m of code.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s+as\s*\(/gi)) ctes.add(m[1]!.toLowerCase());
+  const out: ParsedSqlTemplate['bareTables'] = [];
+  for (const m of code.matchAll(AFTER)) {
+    const name = m[2]!.replace(/\s+/g, '');
+    const lower = name.toLowerCase();
+    if (NOT_TABLES.has(lower) || ctes.has(lower)) continue;
+    // `extract(year from col)` and friends: FROM inside a function call takes a column.
+    const before = code.slice(0, m.index).replace(/\s+$/, '');
+    if (/\b(extract|trim|substring|position|overlay)\s*\([^()]*$/i.test(before + ' ')) continue;
+    const offset = m.index! + m[0].length - m[2]!.length;
+    out.push({ name: lower, offset, length: m[2]!.length });
+  }
+  return out;
+}

@@ -1,0 +1,323 @@
+// Parses spec files into plain values, recording where every value came from.
+//
+// We convert the YAML AST ourselves rather than calling toJS(): that is where hostile
+// input is contained. Alias expansion is counted (billion laughs), nesting depth is
+// bounded, __proto__-style keys and custom tags are refused, duplicate keys are
+// reported with both places, and each value's JSON pointer is mapped to its source range.
+import { type Document, type Node, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, LineCounter } from 'yaml';
+import { type Diagnostic, type Location, diagnostic } from './diagnostic.js';
+import { LineIndex, type SourceFile } from './source-file.js';
+
+export interface LoaderLimits {
+  /** Largest accepted file, in bytes of UTF-8. */
+  maxFileBytes: number;
+  /** Deepest accepted nesting of mappings and sequences. */
+  maxDepth: number;
+  /** Most values one document may expand to through aliases (guards billion laughs). */
+  maxExpandedNodes: number;
+  /** Most resources (YAML documents) in one file. */
+  maxDocuments: number;
+}
+
+export const defaultLimits: LoaderLimits = {
+  maxFileBytes: 8 * 1024 * 1024,
+  maxDepth: 48,
+  maxExpandedNodes: 250_000,
+  maxDocuments: 20_000,
+};
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const CORE_TAGS = new Set([
+  'tag:yaml.org,2002:str',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:map',
+  'tag:yaml.org,2002:seq',
+]);
+
+/** Offsets of a value (and of its key, when it is a mapping entry). */
+export interface SourceSpan {
+  keyStart?: number;
+  keyEnd?: number;
+  start: number;
+  end: number;
+}
+
+/** One YAML document of a file, converted. */
+export interface LoadedDocument {
+  file: string;
+  index: number;
+  value: unknown;
+  /** JSON pointer ("/spec/columns/0/name") → where it is written. */
+  spans: Map<string, SourceSpan>;
+  lines: LineIndex;
+  /** Whole document span. */
+  start: number;
+  end: number;
+}
+
+export interface LoadedFile {
+  file: string;
+  documents: LoadedDocument[];
+  diagnostics: Diagnostic[];
+  lines: LineIndex;
+}
+
+export function pointerOf(path: readonly (string | number)[]): string {
+  let s = '';
+  for (const p of path) s += '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1');
+  return s;
+}
+
+class BudgetExceeded extends Error {}
+
+export function loadYamlFile(source: SourceFile, limits: LoaderLimits = defaultLimits): LoadedFile {
+  const lines = new LineIndex(source.text);
+  const diagnostics: Diagnostic[] = [];
+  const result: LoadedFile = { file: source.path, documents: [], diagnostics, lines };
+  const at = (start: number, end: number): Location => ({ file: source.path, range: lines.range(start, end) });
+
+  const bytes = Buffer.byteLength(source.text, 'utf8');
+  if (bytes > limits.maxFileBytes) {
+    diagnostics.push(
+      diagnostic('LS1006', `file is ${bytes} bytes; the limit is ${limits.maxFileBytes} bytes. Split it into several files.`, {
+        location: at(0, 0),
+      }),
+    );
+    return result;
+  }
+  const flowDepth = maxFlowDepth(source.text);
+  if (flowDepth > limits.maxDepth) {
+    diagnostics.push(
+      diagnostic('LS1007', `brackets nest ${flowDepth} levels deep; the limit is ${limits.maxDepth}.`, { location: at(0, 0) }),
+    );
+    return result;
+  }
+
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(source.text, {
+      lineCounter: new LineCounter(),
+      prettyErrors: false,
+      uniqueKeys: false, // reported by us, with both places
+      strict: true,
+      schema: 'core',
+      merge: false,
+      intAsBigInt: false,
+    });
+    docs = Array.isArray(parsed) ? parsed : [];
+  } catch (e) {
+    // The composer recurses; an absurdly indented file can exhaust the stack.
+    const msg = e instanceof RangeError ? 'the document nests too deeply to parse' : 'the YAML parser gave up on this file';
+    diagnostics.push(diagnostic('LS1007', msg, { location: at(0, 0) }));
+    return result;
+  }
+  if (docs.length > limits.maxDocuments) {
+    diagnostics.push(
+      diagnostic('LS1006', `file holds ${docs.length} documents; the limit is ${limits.maxDocuments}. Split it.`, {
+        location: at(0, 0),
+      }),
+    );
+    return result;
+  }
+
+  docs.forEach((doc, index) => {
+    let broken = false;
+    for (const err of doc.errors) {
+      broken = true;
+      diagnostics.push(diagnostic('LS1001', cleanYamlMessage(err.message), { location: at(err.pos[0], err.pos[1]) }));
+    }
+    for (const warn of doc.warnings) {
+      // Unresolved tags arrive as warnings; we report tags ourselves, with a code.
+      if (warn.code === 'TAG_RESOLVE_FAILED') continue;
+      diagnostics.push(
+        diagnostic('LS1001', cleanYamlMessage(warn.message), { location: at(warn.pos[0], warn.pos[1]), severity: 'warning' }),
+      );
+    }
+    if (broken) return;
+    const contents = doc.contents as Node | null;
+    if (contents === null || (isScalar(contents) && contents.value === null)) return; // empty document: `---` separators
+    const converter = new Converter(doc, source.path, lines, limits, diagnostics);
+    let value: unknown;
+    try {
+      value = converter.convert(contents, [], 0);
+    } catch (e) {
+      if (e instanceof BudgetExceeded) return; // already reported
+      if (e instanceof RangeError) {
+        diagnostics.push(diagnostic('LS1007', 'the document nests too deeply', { location: at(0, 0) }));
+        return;
+      }
+      throw e;
+    }
+    if (converter.failed) return;
+    const range = contents.range ?? [0, 0, 0];
+    result.documents.push({ file: source.path, index, value, spans: converter.spans, lines, start: range[0], end: range[1] });
+  });
+  return result;
+}
+
+class Converter {
+  readonly spans = new Map<string, SourceSpan>();
+  failed = false;
+  private expanded = 0;
+  private aliasDepth = 0;
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly file: string,
+    private readonly lines: LineIndex,
+    private readonly limits: LoaderLimits,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  private at(start: number, end: number): Location {
+    return { file: this.file, range: this.lines.range(start, end) };
+  }
+
+  private fail(d: Diagnostic): void {
+    this.failed = true;
+    this.diagnostics.push(d);
+  }
+
+  private record(path: (string | number)[], node: Node, key?: Node): void {
+    // Values reached through an alias point at the anchor; keep the first (outermost) span.
+    if (this.aliasDepth > 0) return;
+    const r = node.range ?? [0, 0, 0];
+    const span: SourceSpan = { start: r[0], end: r[1] };
+    if (key?.range) {
+      span.keyStart = key.range[0];
+      span.keyEnd = key.range[1];
+    }
+    this.spans.set(pointerOf(path), span);
+  }
+
+  convert(node: Node, path: (string | number)[], depth: number, key?: Node): unknown {
+    if (++this.expanded > this.limits.maxExpandedNodes) {
+      const r = node.range ?? [0, 0, 0];
+      this.fail(
+        diagnostic(
+          'LS1003',
+          `the document expands to more than ${this.limits.maxExpandedNodes} values (aliases repeated too often?)`,
+          { location: this.at(r[0], r[1]) },
+        ),
+      );
+      throw new BudgetExceeded();
+    }
+    if (depth > this.limits.maxDepth) {
+      const r = node.range ?? [0, 0, 0];
+      this.fail(diagnostic('LS1007', `values nest more than ${this.limits.maxDepth} levels deep`, { location: this.at(r[0], r[1]) }));
+      throw new BudgetExceeded();
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) {
+        const r = node.range ?? [0, 0, 0];
+        this.fail(diagnostic('LS1001', `unknown alias *${node.source}`, { location: this.at(r[0], r[1]) }));
+        return null;
+      }
+      this.record(path, node, key);
+      this.aliasDepth++;
+      try {
+        return this.convert(target, path, depth, undefined);
+      } finally {
+        this.aliasDepth--;
+      }
+    }
+    this.record(path, node, key);
+    const tag = (node as { tag?: string }).tag;
+    if (tag !== undefined && !CORE_TAGS.has(tag)) {
+      const r = node.range ?? [0, 0, 0];
+      this.fail(
+        diagnostic('LS1004', `tag ${tag} is not supported; specs are plain YAML`, {
+          location: this.at(r[0], r[1]),
+          fix: { description: `remove the ${tag} tag` },
+        }),
+      );
+    }
+    if (isScalar(node)) return node.value;
+    if (isSeq(node)) {
+      const out: unknown[] = [];
+      node.items.forEach((item, i) => {
+        out.push(this.convert(item as Node, [...path, i], depth + 1));
+      });
+      return out;
+    }
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      const seen = new Map<string, Node>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key as Node | null;
+        const kr = k?.range ?? node.range ?? [0, 0, 0];
+        if (!k || !isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number' && typeof k.value !== 'boolean')) {
+          this.fail(diagnostic('LS1010', 'mapping keys must be plain strings', { location: this.at(kr[0], kr[1]) }));
+          continue;
+        }
+        const name = String(k.value);
+        if (FORBIDDEN_KEYS.has(name)) {
+          this.fail(
+            diagnostic('LS1005', `the key "${name}" is not allowed`, {
+              location: this.at(kr[0], kr[1]),
+              fix: { description: `remove or rename "${name}"` },
+            }),
+          );
+          continue;
+        }
+        const first = seen.get(name);
+        if (first) {
+          const fr = first.range ?? [0, 0, 0];
+          this.fail(
+            diagnostic('LS1002', `duplicate key "${name}"`, {
+              location: this.at(kr[0], kr[1]),
+              related: [{ message: 'first defined here', location: this.at(fr[0], fr[1]) }],
+            }),
+          );
+          continue;
+        }
+        seen.set(name, k);
+        const v = pair.value as Node | null;
+        if (v === null) {
+          out[name] = null;
+          this.spans.set(pointerOf([...path, name]), { keyStart: kr[0], keyEnd: kr[1], start: kr[1], end: kr[1] });
+        } else {
+          out[name] = this.convert(v, [...path, name], depth + 1, k);
+        }
+      }
+      return out;
+    }
+    return null;
+  }
+}
+
+function cleanYamlMessage(message: string): string {
+  // yaml appends " at line N, column M" and a code frame; we print our own.
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/** Deepest nesting of flow brackets outside quotes and comments, found in one pass. */
+function maxFlowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote = '';
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (comment) {
+      if (c === '\n') comment = false;
+      continue;
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) comment = true;
+    else if ((c === '"' || c === "'") && (i === 0 || /[\s\[{,:]/.test(text[i - 1]!))) quote = c;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return max;
+}
