@@ -51,10 +51,8 @@ export function readSpecFiles(root: string, maxFileBytes = defaultLimits.maxFile
   };
   const st = lstatSync(root, { throwIfNoEntry: false });
   if (!st) diagnostics.push(diagnostic('LS1009', `no such folder: ${root}`));
-  else if (st.isFile()) {
-    const text = readFileSync(root, 'utf8');
-    files.push({ path: root.split(sep).pop()!, text });
-  } else walk(root, 0);
+  else if (!st.isDirectory()) diagnostics.push(diagnostic('LS1009', `${root} is not a folder; pass the folder that holds the specs`));
+  else walk(root, 0);
   if (st && files.length === 0 && diagnostics.length === 0) diagnostics.push(diagnostic('LS1011', `no .yaml or .yml files under ${root}`));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics };

@@ -142,6 +142,7 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
         diags.push(diagnostic('LS1201', `relationships check needs "field": "${c.to}" has no single-column primary key`, { location: loc.at(['checks', i], 'key') }));
         return;
       }
+      c.field = field; // resolved default: the parent's single-column key
       const tcol = target.ds.columns.find((x) => x.name === field);
       const col = ds.columns.find((x) => x.name === c.column);
       if (!tcol) {

@@ -130,14 +130,15 @@ const AFTER = /\b(from|join)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-
 const NOT_TABLES = new Set(['unnest', 'lateral', 'values', 'table', 'select']);
 
 function findBareTables(sql: string): ParsedSqlTemplate['bareTables'] {
-  const code = blankLiterals(sql.replace(/\{\{[\s\S]*?\}\}/g, (m) => ' '.repeat(m.length)));
+  // Refs become a placeholder name of the same length so offsets stay exact.
+  const code = blankLiterals(sql.replace(/\{\{[\s\S]*?\}\}/g, (m) => 'r' + '_'.repeat(m.length - 1)));
   const ctes = new Set<string>();
   for (const m of code.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s+as\s*\(/gi)) ctes.add(m[1]!.toLowerCase());
   const out: ParsedSqlTemplate['bareTables'] = [];
   for (const m of code.matchAll(AFTER)) {
     const name = m[2]!.replace(/\s+/g, '');
     const lower = name.toLowerCase();
-    if (NOT_TABLES.has(lower) || ctes.has(lower)) continue;
+    if (NOT_TABLES.has(lower) || ctes.has(lower) || /^r_+$/.test(lower)) continue;
     // `extract(year from col)` and friends: FROM inside a function call takes a column.
     const before = code.slice(0, m.index).replace(/\s+$/, '');
     if (/\b(extract|trim|substring|position|overlay)\s*\([^()]*$/i.test(before + ' ')) continue;

@@ -1,0 +1,29 @@
+// The plug-in interface every target implements. A backend turns the IR into artifacts;
+// what it cannot express it reports as a diagnostic, never by throwing.
+import type { Diagnostic } from '../spec/index.js';
+import type { Artifact } from './artifact.js';
+import type { IRProject } from './ir.js';
+
+export type BackendId = 'trino' | 'duckdb' | 'spark' | 'dbt';
+
+export interface BackendCapabilities {
+  /** Iceberg partition transforms are applied (DuckDB tables are not partitioned). */
+  partitioning: boolean;
+  /** MERGE on a key. */
+  merge: boolean;
+  /** Reads files (csv/parquet/json) natively in SQL. */
+  readsFiles: boolean;
+  /** Column types it cannot store exactly. */
+  unsupportedTypes: readonly string[];
+}
+
+export interface EmitResult {
+  artifacts: Artifact[];
+  diagnostics: Diagnostic[];
+}
+
+export interface Backend {
+  readonly id: BackendId;
+  readonly capabilities: BackendCapabilities;
+  emit(ir: IRProject): EmitResult;
+}

@@ -1,0 +1,149 @@
+// What Trino and DuckDB share: DDL per table, an executor plan and a readable script per
+// pipeline, and the quality checks as queries that return offending rows.
+import { byString, type Diagnostic } from '../../spec/index.js';
+import type { Artifact, ArtifactKind } from '../artifact.js';
+import type { Backend, BackendCapabilities, BackendId, EmitResult } from '../backend.js';
+import type { IRIngestStep, IRPipeline, IRProject, IRStep, IRTable } from '../ir.js';
+import { type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelinePlanSql } from '../pipeline-plan.js';
+import { type SqlDialect, indent } from '../sql-dialect.js';
+
+/** How a step reads its source: a relation the engine can query, or a staging table the executor fills. */
+export interface SourceAccess {
+  before: PlanAction[];
+  relation: string;
+  after: PlanAction[];
+}
+
+export abstract class SqlBackend<D extends SqlDialect> implements Backend {
+  abstract readonly id: BackendId & ('trino' | 'duckdb');
+  abstract readonly capabilities: BackendCapabilities;
+  constructor(readonly dialect: D) {}
+
+  /** Which pipelines this engine runs. */
+  abstract runsPipeline(p: IRPipeline): boolean;
+
+  abstract sourceAccess(step: IRIngestStep, target: IRTable, pipeline: IRPipeline, ir: IRProject): SourceAccess;
+
+  /** Statements that create a table (schema first). */
+  tableStatements(t: IRTable): string[] {
+    return [this.dialect.createSchema(t), this.dialect.createTable(t)];
+  }
+
+  emit(ir: IRProject): EmitResult {
+    const artifacts: Artifact[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const tables = new Map(ir.tables.map((t) => [t.name, t]));
+    const kind = (k: string) => `${this.id}.${k}` as ArtifactKind;
+    for (const t of ir.tables) {
+      diagnostics.push(...this.tableDiagnostics(t));
+      artifacts.push({ path: `${this.id}/tables/${t.name}.sql`, kind: kind('ddl'), content: this.header(ir) + this.tableStatements(t).map((s) => s + ';\n').join('\n') });
+      const checks = this.dialect.checkQueries(t, tables);
+      if (checks.length > 0) {
+        artifacts.push({
+          path: `${this.id}/checks/${t.name}.sql`,
+          kind: kind('checks'),
+          content: this.header(ir) + checks.map((c) => `-- check ${c.name} (${c.severity}): returns offending rows\n${c.sql};\n`).join('\n'),
+        });
+      }
+    }
+    for (const p of ir.pipelines) {
+      if (!this.runsPipeline(p)) continue;
+      const plan = this.pipelinePlan(p, ir, tables);
+      artifacts.push({ path: `${this.id}/pipelines/${p.name}.json`, kind: kind('pipeline'), content: pipelinePlanJson(plan) });
+      artifacts.push({ path: `${this.id}/pipelines/${p.name}.sql`, kind: kind('pipeline-sql'), content: pipelinePlanSql(plan) });
+    }
+    return { artifacts, diagnostics };
+  }
+
+  header(ir: IRProject): string {
+    return `-- lakespec ${ir.workspace} (${ir.environment}) for ${this.id}; generated, do not edit\n\n`;
+  }
+
+  tableDiagnostics(_t: IRTable): Diagnostic[] {
+    return [];
+  }
+
+  pipelinePlan(p: IRPipeline, ir: IRProject, tables: ReadonlyMap<string, IRTable>): PipelinePlan {
+    const steps: PlanStep[] = p.steps.map((s) => this.planStep(s, p, ir, tables));
+    const plan: PipelinePlan = {
+      format: 'lakespec.dev/pipeline/v1',
+      engine: this.id,
+      workspace: ir.workspace,
+      environment: ir.environment,
+      pipeline: p.name,
+      declaredEngine: p.engine,
+      retries: p.retries,
+      timeoutSeconds: p.timeoutSeconds,
+      upstream: [...p.upstream],
+      steps,
+    };
+    if (p.schedule) plan.schedule = p.schedule;
+    return plan;
+  }
+
+  planStep(s: IRStep, p: IRPipeline, ir: IRProject, tables: ReadonlyMap<string, IRTable>): PlanStep {
+    const target = tables.get(s.target)!;
+    const d = this.dialect;
+    let actions: PlanAction[];
+    if (s.kind === 'transform') {
+      const select = d.shapeQuery(target, d.renderQuery(s.query, tables));
+      actions = d.writeStatements(target, select, s.write).map((sql) => ({ kind: 'sql', sql }));
+    } else {
+      const access = this.sourceAccess(s, target, p, ir);
+      let query = `SELECT *\nFROM ${access.relation} AS ${d.quoteIdent('src')}`;
+      if (s.mode === 'incremental' && s.cursor) query += '\n' + d.incrementalFilter(target, s.cursor, 'src');
+      const select = d.shapeQuery(target, query, 'ingested');
+      actions = [...access.before, ...d.writeStatements(target, select, s.write).map((sql): PlanAction => ({ kind: 'sql', sql })), ...access.after];
+    }
+    return {
+      name: s.name,
+      type: s.kind,
+      into: s.target,
+      table: `${target.physical.catalog}.${target.physical.schema}.${target.physical.table}`,
+      dependsOn: [...s.dependsOn].sort(byString),
+      retries: s.retries,
+      timeoutSeconds: s.timeoutSeconds,
+      actions,
+      checks: d.checkQueries(target, tables),
+    };
+  }
+
+  /** An extract from a connection into a staging table (for sources the engine cannot query). */
+  stagedExtract(step: IRIngestStep, target: IRTable, stage: string, create: string, drop: string): SourceAccess {
+    const d = this.dialect;
+    const conn = step.source.connection;
+    const columns = target.columns.map((c) => ({ name: c.name, type: d.describeType(c.type) }));
+    const extract: PlanAction = {
+      kind: 'extract',
+      connection: conn.name,
+      connectionType: conn.type,
+      into: stage,
+      columns,
+    };
+    if (step.source.table) {
+      const [schema, table] = step.source.table.includes('.') ? step.source.table.split('.') : [(conn.config.schema as string | undefined) ?? 'public', step.source.table];
+      const pg = (s: string) => '"' + s.replace(/"/g, '""') + '"';
+      let q = `SELECT ${target.columns.map((c) => pg(c.name)).join(', ')}\nFROM ${pg(schema!)}.${pg(table!)}`;
+      if (step.mode === 'incremental' && step.cursor) q += `\nWHERE ${pg(step.cursor)} > $1`;
+      if (step.cursor) q += `\nORDER BY ${pg(step.cursor)}`;
+      extract.query = q;
+    }
+    if (step.source.path) {
+      extract.path = filesPath(step);
+      extract.format = step.source.format ?? 'csv';
+    }
+    if (step.mode === 'incremental' && step.cursor) {
+      extract.incremental = { cursor: step.cursor, maxQuery: `SELECT max(${d.quoteIdent(step.cursor)}) FROM ${d.tableRef(target)}` };
+    }
+    return { before: [{ kind: 'sql', sql: drop }, { kind: 'sql', sql: create }, extract], relation: stage, after: [{ kind: 'sql', sql: drop }] };
+  }
+}
+
+/** A files connection's path joined with the step's path, relative to the spec root. */
+export function filesPath(step: IRIngestStep): string {
+  const base = String(step.source.connection.config.path ?? '.').replace(/\/+$/, '');
+  const joined = `${base}/${step.source.path}`.split('/').filter((p) => p !== '' && p !== '.');
+  return joined.join('/');
+}
+
+export { indent };

@@ -1,0 +1,83 @@
+// compile(): spec files + options in, { artifacts, diagnostics } out. Pure — no file,
+// clock or network access — so the same inputs always give byte-identical artifacts.
+import { type Diagnostic, type ParseCache, type SourceFile, analyze, byString, canonicalJson, diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
+import { type Artifact, type Manifest, buildManifest, manifestJson } from './artifact.js';
+import type { Backend, BackendId } from './backend.js';
+import { DbtBackend } from './backends/dbt-backend.js';
+import { DuckDbBackend } from './backends/duckdb-backend.js';
+import { SparkBackend } from './backends/spark-backend.js';
+import { TrinoBackend } from './backends/trino-backend.js';
+import { buildGraph, graphJson } from './graph-export.js';
+import { type IRProject, lower } from './ir.js';
+
+export const ALL_BACKENDS: readonly BackendId[] = ['duckdb', 'trino', 'spark', 'dbt'];
+
+export function createBackend(id: BackendId): Backend {
+  switch (id) {
+    case 'trino':
+      return new TrinoBackend();
+    case 'duckdb':
+      return new DuckDbBackend();
+    case 'spark':
+      return new SparkBackend();
+    case 'dbt':
+      return new DbtBackend();
+  }
+}
+
+export interface CompileOptions {
+  /** Environment to compile for (default: the workspace's default environment). */
+  environment?: string;
+  /** The commit the specs come from; recorded in artifacts and the manifest. */
+  gitSha?: string;
+  backends?: readonly BackendId[];
+  cache?: ParseCache;
+}
+
+export interface CompileResult {
+  /** Empty when there is any error: nothing is half-produced. */
+  artifacts: Artifact[];
+  manifest?: Manifest;
+  ir?: IRProject;
+  diagnostics: Diagnostic[];
+}
+
+export const UNKNOWN_SHA = 'unknown';
+
+export function compile(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
+  const analysis = analyze(files, { ...(options.environment !== undefined ? { environment: options.environment } : {}), ...(options.cache ? { cache: options.cache } : {}) });
+  const project = [...analysis.projects.values()][0];
+  if (!project || hasErrors(analysis.diagnostics)) return { artifacts: [], diagnostics: analysis.diagnostics };
+  const ir = lower(project, { gitSha: options.gitSha ?? UNKNOWN_SHA });
+  return emitAll(ir, options.backends ?? ALL_BACKENDS, analysis.diagnostics);
+}
+
+export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: readonly Diagnostic[] = []): CompileResult {
+  const diagnostics: Diagnostic[] = [...prior];
+  const artifacts: Artifact[] = [];
+  for (const id of [...new Set(backendIds)].sort(byString)) {
+    try {
+      const r = createBackend(id).emit(ir);
+      artifacts.push(...r.artifacts);
+      diagnostics.push(...r.diagnostics);
+    } catch (e) {
+      // A backend bug must not take the CLI down with a stack trace; report it plainly.
+      diagnostics.push(diagnostic('LS1401', `the ${id} backend failed: ${(e as Error).message}`));
+    }
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  if (hasErrors(sorted)) return { artifacts: [], diagnostics: sorted, ir };
+  artifacts.push({ path: 'lakespec/ir.json', kind: 'ir', content: canonicalJson(ir) + '\n' });
+  artifacts.push({ path: 'lakespec/graph.json', kind: 'graph', content: graphJson(buildGraph(ir)) });
+  artifacts.sort((a, b) => byString(a.path, b.path));
+  const dupes = artifacts.filter((a, i) => i > 0 && artifacts[i - 1]!.path === a.path);
+  if (dupes.length > 0) throw new Error(`two artifacts share the path ${dupes[0]!.path}`);
+  const manifest = buildManifest(artifacts, {
+    workspace: ir.workspace,
+    environment: ir.environment,
+    gitSha: ir.gitSha,
+    specHash: ir.specHash,
+    backends: [...backendIds],
+  });
+  return { artifacts: [...artifacts, { path: 'manifest.json', kind: 'ir', content: manifestJson(manifest) }], manifest, ir, diagnostics: sorted };
+}

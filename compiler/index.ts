@@ -1,0 +1,15 @@
+// Public surface of the compiler: pure compile(), the IR, backends and artifact manifests.
+export { compile, emitAll, createBackend, ALL_BACKENDS, UNKNOWN_SHA, type CompileOptions, type CompileResult } from './compile.js';
+export { lower, type IRProject, type IRTable, type IRPipeline, type IRStep, type IRColumn, type IRCheck, type IRWrite } from './ir.js';
+export type { Backend, BackendId, BackendCapabilities, EmitResult } from './backend.js';
+export { type Artifact, type ArtifactKind, type Manifest, type ManifestEntry, buildManifest, manifestJson, MANIFEST_FORMAT } from './artifact.js';
+export { buildGraph, graphJson, graphMermaid, graphDot, type DependencyGraph } from './graph-export.js';
+export type { PipelinePlan, PlanAction, PlanStep } from './pipeline-plan.js';
+export { SqlDialect, type CheckQuery } from './sql-dialect.js';
+export { TrinoDialect } from './dialects/trino-dialect.js';
+export { DuckDbDialect } from './dialects/duckdb-dialect.js';
+export { SparkDialect } from './dialects/spark-dialect.js';
+export { TrinoBackend } from './backends/trino-backend.js';
+export { DuckDbBackend } from './backends/duckdb-backend.js';
+export { SparkBackend, dnsName } from './backends/spark-backend.js';
+export { DbtBackend } from './backends/dbt-backend.js';
