@@ -65,6 +65,7 @@ export function parseSpecs(files: readonly SourceFile[], options: { cache?: Pars
 function parseFile(file: SourceFile, limits: LoaderLimits): FileResult {
   const loaded = loadYamlFile(file, limits);
   const result: FileResult = { resources: [], invalid: [], diagnostics: [...loaded.diagnostics] };
+  for (const s of loaded.salvaged) if (KINDS.includes(s.kind)) result.invalid.push({ kind: s.kind as Kind, name: s.name });
   for (const doc of loaded.documents) {
     const v = doc.value;
     if (!v || typeof v !== 'object' || Array.isArray(v)) {

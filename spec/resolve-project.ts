@@ -110,14 +110,19 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
 
   // ---- datasets ----
   const datasets = new Map<string, { ds: ResolvedDataset; loc: Locator; spec: DatasetSpec }>();
+  const unresolved = new Set<string>();
+  const namingReported = new Set<string>();
   const physicalSeen = new Map<string, string>();
   for (const r of byKind(parsed, 'Dataset')) {
     if (datasets.has(r.name)) continue;
     const loc = new Locator(r, env.overlayFrom);
     const { overrides, ...base } = r.spec;
     const spec = overlay<DatasetSpec>([ws.spec.defaults?.dataset, wsEnv.defaults?.dataset, base, overrides?.[env.overlayFrom]]);
-    const ds = resolveDataset(r, spec, loc, ws, env, wsLoc, diags);
-    if (!ds) continue;
+    const ds = resolveDataset(r, spec, loc, ws, env, wsLoc, diags, namingReported);
+    if (!ds) {
+      unresolved.add(r.name);
+      continue;
+    }
     const fq = `${ds.physical.catalog}.${ds.physical.schema}.${ds.physical.table}`;
     const clash = physicalSeen.get(fq);
     if (clash) {
@@ -125,7 +130,7 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
     } else physicalSeen.set(fq, r.name);
     datasets.set(r.name, { ds, loc, spec });
   }
-  const knownDataset = (n: string) => datasets.has(n) || parsed.invalid.Dataset.has(n);
+  const knownDataset = (n: string) => datasets.has(n) || unresolved.has(n) || parsed.invalid.Dataset.has(n);
 
   // Relationships need every dataset resolved first.
   for (const { ds, loc } of datasets.values()) {
@@ -242,7 +247,7 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
   for (const [name, { ds, loc }] of datasets) {
     const prod = producers.get(name);
     if (prod) ds.producedBy = { pipeline: prod.pipeline, step: prod.step };
-    else diags.push(diagnostic('LS1317', `dataset "${name}" is not written by any pipeline step`, { location: loc.name() }));
+    else if (parsed.invalid.Pipeline.size === 0) diags.push(diagnostic('LS1317', `dataset "${name}" is not written by any pipeline step`, { location: loc.name() }));
   }
 
   const resolvedConnections = [...connections.values()].map((c) => c.resolved).sort((a, b) => byString(a.name, b.name));
@@ -341,6 +346,7 @@ function resolveDataset(
   env: EnvironmentChoice,
   wsLoc: Locator,
   diags: Diagnostic[],
+  namingReported: Set<string>,
 ): ResolvedDataset | undefined {
   const columns: ResolvedColumn[] = [];
   const byName = new Map<string, ResolvedColumn>();
@@ -419,22 +425,28 @@ function resolveDataset(
   // Physical names.
   const vars = { ...env.vars, layer: spec.layer, name: r.name, table: r.name };
   const physical: Record<'catalog' | 'schema' | 'table', string> = { catalog: '', schema: '', table: '' };
+  let namingFailed = false;
   for (const part of ['catalog', 'schema', 'table'] as const) {
     const res = expandTemplate(env.naming[part], vars);
     if (res.ok) {
       physical[part] = res.value;
       continue;
     }
+    namingFailed = true;
     const where = ws.spec.environments[env.overlayFrom]?.naming?.[part] !== undefined ? ['environments', env.overlayFrom, 'naming', part] : ['naming', part];
     const loc2 = ws.spec.naming?.[part] !== undefined || where.length > 2 ? wsLoc.at(where) : loc.name();
+    // One report per template and bad value, not one per dataset.
+    const key = `${part}|${'unknown' in res ? res.unknown : res.invalid}`;
+    if (namingReported.has(key)) continue;
+    namingReported.add(key);
     if ('unknown' in res) {
       const known = [...BUILTIN_PLACEHOLDERS, ...Object.keys(env.vars)];
       diags.push(diagnostic('LS1316', `naming template "${env.naming[part]}" uses unknown placeholder {${res.unknown}}${didYouMean(res.unknown, known)}`, { location: loc2 }));
     } else {
-      diags.push(diagnostic('LS1312', `dataset "${r.name}" gets the ${part} name "${res.invalid}" in ${env.name}, which is not a lower-case identifier`, { location: loc2 }));
+      diags.push(diagnostic('LS1312', `naming template "${env.naming[part]}" gives the ${part} name "${res.invalid}" in ${env.name} (dataset "${r.name}"), which is not a lower-case identifier`, { location: loc2 }));
     }
-    return undefined;
   }
+  if (namingFailed) return undefined;
 
   const ds: ResolvedDataset = {
     name: r.name,

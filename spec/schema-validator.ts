@@ -130,6 +130,9 @@ export function schemaDiagnostics(
       case 'unevaluatedProperties': {
         const prop = String(e.params.additionalProperty ?? e.params.unevaluatedProperty);
         const candidates = suggestKind ? propertyNamesAt(suggestKind, path, doc.value) : [];
+        // A failing if/then branch leaves its own properties "unevaluated"; those are not
+        // unknown, the real error is reported elsewhere.
+        if (e.keyword === 'unevaluatedProperties' && candidates.includes(prop)) break;
         const guess = closest(prop, candidates);
         const allowed = candidates.length > 0 && candidates.length <= 12 ? ` (allowed: ${candidates.join(', ')})` : '';
         push(`add|${e.instancePath}|${prop}`,
@@ -143,10 +146,10 @@ export function schemaDiagnostics(
       case 'type': {
         if (typeof last === 'string' && SECRET_FIELDS.has(last) && typeof value !== 'object') {
           push(`secret|${e.instancePath}`,
-            diagnostic('LS1209', `"${last}" holds a literal value; secrets must be references, e.g. ${last}: { fromEnv: ${envNameHint(path)} }`, {
+            diagnostic('LS1209', `"${last}" holds a literal value; secrets must be references, e.g. ${last}: { fromEnv: ${envNameHint(path, doc)} }`, {
               location: loc(path, 'key'),
               redactSource: true,
-              fix: { description: `replace the value with { fromEnv: ${envNameHint(path)} } and set that variable where lakespec runs` },
+              fix: { description: `replace the value with { fromEnv: ${envNameHint(path, doc)} } and set that variable where lakespec runs` },
             }),
           );
           break;
@@ -256,6 +259,8 @@ function oneOfHint(path: readonly (string | number)[], value: unknown): string {
   return 'matches none or several of the allowed forms';
 }
 
-function envNameHint(path: readonly (string | number)[]): string {
-  return path.filter((p) => typeof p === 'string' && p !== 'spec').map((p) => String(p).replace(/[A-Z]/g, (c) => '_' + c)).join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_') || 'SECRET';
+function envNameHint(path: readonly (string | number)[], doc?: LoadedDocument): string {
+  const name = (doc?.value as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+  const prefix = typeof name === 'string' ? [name] : [];
+  return [...prefix, ...path].filter((p) => typeof p === 'string' && p !== 'spec').map((p) => String(p).replace(/[A-Z]/g, (c) => '_' + c)).join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_') || 'SECRET';
 }

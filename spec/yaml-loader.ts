@@ -13,7 +13,7 @@ export interface LoaderLimits {
   maxFileBytes: number;
   /** Deepest accepted nesting of mappings and sequences. */
   maxDepth: number;
-  /** Most values one document may expand to through aliases (guards billion laughs). */
+  /** Most values one document may produce through aliases (guards billion laughs); values written out count against maxFileBytes instead. */
   maxExpandedNodes: number;
   /** Most resources (YAML documents) in one file. */
   maxDocuments: number;
@@ -22,7 +22,7 @@ export interface LoaderLimits {
 export const defaultLimits: LoaderLimits = {
   maxFileBytes: 8 * 1024 * 1024,
   maxDepth: 48,
-  maxExpandedNodes: 250_000,
+  maxExpandedNodes: 100_000,
   maxDocuments: 20_000,
 };
 
@@ -61,6 +61,8 @@ export interface LoadedDocument {
 export interface LoadedFile {
   file: string;
   documents: LoadedDocument[];
+  /** Kind and name read from documents that failed to load, so references to them do not cascade. */
+  salvaged: { kind: string; name: string }[];
   diagnostics: Diagnostic[];
   lines: LineIndex;
 }
@@ -76,7 +78,7 @@ class BudgetExceeded extends Error {}
 export function loadYamlFile(source: SourceFile, limits: LoaderLimits = defaultLimits): LoadedFile {
   const lines = new LineIndex(source.text);
   const diagnostics: Diagnostic[] = [];
-  const result: LoadedFile = { file: source.path, documents: [], diagnostics, lines };
+  const result: LoadedFile = { file: source.path, documents: [], salvaged: [], diagnostics, lines };
   const at = (start: number, end: number): Location => ({ file: source.path, range: lines.range(start, end) });
 
   const bytes = Buffer.byteLength(source.text, 'utf8');
@@ -136,7 +138,17 @@ export function loadYamlFile(source: SourceFile, limits: LoaderLimits = defaultL
         diagnostic('LS1001', cleanYamlMessage(warn.message), { location: at(warn.pos[0], warn.pos[1]), severity: 'warning' }),
       );
     }
-    if (broken) return;
+    const salvage = () => {
+      // Plain scalar look-ups on the AST: no alias expansion, so this is safe on hostile input.
+      try {
+        const kind = doc.get('kind');
+        const name = doc.getIn(['metadata', 'name']);
+        if (typeof kind === 'string' && typeof name === 'string') result.salvaged.push({ kind, name });
+      } catch {
+        /* nothing to salvage */
+      }
+    };
+    if (broken) return salvage();
     const contents = doc.contents as Node | null;
     if (contents === null || (isScalar(contents) && contents.value === null)) return; // empty document: `---` separators
     const converter = new Converter(doc, source.path, lines, limits, diagnostics);
@@ -144,14 +156,14 @@ export function loadYamlFile(source: SourceFile, limits: LoaderLimits = defaultL
     try {
       value = converter.convert(contents, [], 0);
     } catch (e) {
-      if (e instanceof BudgetExceeded) return; // already reported
+      if (e instanceof BudgetExceeded) return salvage(); // already reported
       if (e instanceof RangeError) {
         diagnostics.push(diagnostic('LS1007', 'the document nests too deeply', { location: at(0, 0) }));
         return;
       }
       throw e;
     }
-    if (converter.failed) return;
+    if (converter.failed) return salvage();
     const range = contents.range ?? [0, 0, 0];
     result.documents.push({ file: source.path, index, value, spans: converter.spans, lines, start: range[0], end: range[1] });
   });
@@ -194,12 +206,12 @@ class Converter {
   }
 
   convert(node: Node, path: (string | number)[], depth: number, key?: Node): unknown {
-    if (++this.expanded > this.limits.maxExpandedNodes) {
+    if (this.aliasDepth > 0 && ++this.expanded > this.limits.maxExpandedNodes) {
       const r = node.range ?? [0, 0, 0];
       this.fail(
         diagnostic(
           'LS1003',
-          `the document expands to more than ${this.limits.maxExpandedNodes} values (aliases repeated too often?)`,
+          `aliases expand to more than ${this.limits.maxExpandedNodes} values (a "billion laughs" document?)`,
           { location: this.at(r[0], r[1]) },
         ),
       );

@@ -1,0 +1,102 @@
+// The CLI as a user meets it: help, exit codes, formats, and no stack traces.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLES, FIXTURES, ROOT } from '../helpers/paths.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const finance = join(EXAMPLES, 'finance');
+
+describe('lakespec CLI', () => {
+  it('prints help for the program and every command', async () => {
+    const top = await runCli(['--help'], ROOT);
+    expect(top.code).toBe(0);
+    for (const cmd of ['validate', 'compile', 'graph']) {
+      expect(top.stdout).toContain(cmd);
+      const r = await runCli([cmd, '--help'], ROOT);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: lakespec ${cmd}`);
+    }
+  });
+
+  it('exits 2 on usage errors, with a message and no stack trace', async () => {
+    for (const argv of [['frobnicate'], ['validate', '--nope'], ['validate', finance, '--format', 'xml'], ['compile', finance], ['compile', finance, '--out', '/tmp/x', '--backend', 'oracle'], []]) {
+      const r = await runCli(argv, ROOT);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+    }
+  });
+
+  it('validate: exit 0 on the example for every environment, 1 on errors', async () => {
+    for (const env of ['dev', 'prod', 'pr_7']) expect((await runCli(['validate', finance, '--env', env], ROOT)).code).toBe(0);
+    const bad = await runCli(['validate', join(FIXTURES, 'diagnostics', 'type-errors')], ROOT);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/orders\.yaml:12:27 {2}error LS1306 {2}column "note"/);
+    expect(bad.stdout).toContain('^^^^^^');
+  });
+
+  it('validate: unknown environment is an error naming the declared ones', async () => {
+    const r = await runCli(['validate', finance, '--env', 'prdo'], ROOT);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('environment "prdo" is not declared in workspace "finance"; did you mean "prod"?');
+  });
+
+  it('validate --format sarif gives SARIF 2.1.0 with rules and regions', async () => {
+    const r = await runCli(['validate', join(FIXTURES, 'diagnostics', 'unknown-reference'), '--format', 'sarif'], ROOT);
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((x: { id: string }) => x.id)).toContain('LS1302');
+    const res = run.results.find((x: { ruleId: string }) => x.ruleId === 'LS1302');
+    expect(res.level).toBe('error');
+    expect(res.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
+    expect(res.locations[0].physicalLocation.artifactLocation.uri).toMatch(/pipeline\.yaml$/);
+  });
+
+  it('compile writes artifacts and a manifest; refuses to clobber a foreign folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lakespec-cli-'));
+    const out = join(dir, 'out');
+    const r = await runCli(['compile', finance, '--env', 'prod', '--out', out, '--git-sha', 'abcdef0'], ROOT);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.environment).toBe('prod');
+    for (const a of m.artifacts) expect(existsSync(join(out, a.path))).toBe(true);
+    // Recompiling over our own output is fine.
+    expect((await runCli(['compile', finance, '--env', 'prod', '--out', out], ROOT)).code).toBe(0);
+    const foreign = join(dir, 'precious');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'thesis.txt'), 'do not delete');
+    const refused = await runCli(['compile', finance, '--out', foreign], ROOT);
+    expect(refused.code).toBe(2);
+    expect(readFileSync(join(foreign, 'thesis.txt'), 'utf8')).toBe('do not delete');
+  });
+
+  it('compile writes nothing when there are errors', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'lakespec-cli-')), 'out');
+    const r = await runCli(['compile', join(FIXTURES, 'diagnostics', 'dependency-cycle'), '--out', out], ROOT);
+    expect(r.code).toBe(1);
+    expect(existsSync(out)).toBe(false);
+    expect(r.stdout).toContain('nothing written');
+  });
+
+  it('graph prints Mermaid, DOT and JSON', async () => {
+    const m = await runCli(['graph', finance], ROOT);
+    expect(m.stdout).toMatch(/^flowchart LR/);
+    expect(m.stdout).toContain('step_sales_silver_sale_orders');
+    const d = await runCli(['graph', finance, '--format', 'dot'], ROOT);
+    expect(d.stdout).toMatch(/^digraph /);
+    const j = JSON.parse((await runCli(['graph', finance, '--json'], ROOT)).stdout);
+    expect(j.edges).toContainEqual({ from: 'dataset:sale_orders', to: 'step:finance_marts.daily_revenue', kind: 'reads' });
+  });
+
+  it('works as a real process through bin/lakespec.js (exit codes preserved)', () => {
+    const ok = spawnSync(process.execPath, [join(ROOT, 'bin', 'lakespec.js'), 'validate', finance], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('no problems');
+    const bad = spawnSync(process.execPath, [join(ROOT, 'bin', 'lakespec.js'), 'validate', join(FIXTURES, 'diagnostics', 'yaml-syntax')], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(execFileSync(process.execPath, [join(ROOT, 'bin', 'lakespec.js'), '--version'], { encoding: 'utf8' })).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

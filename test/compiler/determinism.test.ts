@@ -1,0 +1,67 @@
+// Same specs + same commit → byte-identical artifacts and hashes, whatever the file order,
+// time zone, locale or process.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/index.js';
+import { readSpecFiles } from '../../spec/index.js';
+import { EXAMPLES, ROOT } from '../helpers/paths.js';
+
+const SHA = 'feedfacefeedfacefeedfacefeedfacefeedface';
+const { files } = readSpecFiles(join(EXAMPLES, 'finance'));
+
+describe('determinism', () => {
+  const baseline = compile(files, { environment: 'dev', gitSha: SHA });
+
+  it('same input twice → identical artifacts', () => {
+    const again = compile(files, { environment: 'dev', gitSha: SHA });
+    expect(again.artifacts).toEqual(baseline.artifacts);
+    expect(again.manifest!.setHash).toBe(baseline.manifest!.setHash);
+  });
+
+  it('file order and file layout do not matter (property)', () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(files, { minLength: files.length, maxLength: files.length }), (shuffled) => {
+        const r = compile(shuffled, { environment: 'dev', gitSha: SHA });
+        expect(r.manifest!.setHash).toBe(baseline.manifest!.setHash);
+      }),
+      { numRuns: 25 },
+    );
+    // Moving a file to another folder changes nothing either.
+    const moved = files.map((f) => (f.path === 'datasets/gold.yaml' ? { ...f, path: 'elsewhere/deeper/gold.yaml' } : f));
+    expect(compile(moved, { environment: 'dev', gitSha: SHA }).manifest!.setHash).toBe(baseline.manifest!.setHash);
+  });
+
+  it('a different commit or environment changes the hash', () => {
+    expect(compile(files, { environment: 'dev', gitSha: SHA.replace('f', '0') }).manifest!.setHash).not.toBe(baseline.manifest!.setHash);
+    expect(compile(files, { environment: 'prod', gitSha: SHA }).manifest!.setHash).not.toBe(baseline.manifest!.setHash);
+  });
+
+  it('time zone and locale do not matter (separate processes)', () => {
+    const hashes = [
+      { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' },
+      { TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
+      { TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
+    ].map((env) => {
+      const out = join(mkdtempSync(join(tmpdir(), 'lakespec-det-')), 'out');
+      execFileSync(process.execPath, [join(ROOT, 'bin', 'lakespec.js'), 'compile', join(EXAMPLES, 'finance'), '--env', 'dev', '--git-sha', SHA, '--out', out], {
+        env: { ...process.env, ...env },
+        stdio: 'pipe',
+      });
+      return JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).setHash as string;
+    });
+    expect(new Set(hashes).size).toBe(1);
+    expect(hashes[0]).toBe(baseline.manifest!.setHash);
+  });
+
+  it('the manifest lists every artifact with its sha256', () => {
+    const m = baseline.manifest!;
+    const paths = baseline.artifacts.map((a) => a.path).filter((p) => p !== 'manifest.json');
+    expect(m.artifacts.map((a) => a.path)).toEqual(paths);
+    for (const a of m.artifacts) expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.setHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

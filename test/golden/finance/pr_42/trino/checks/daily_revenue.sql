@@ -1,0 +1,13 @@
+-- lakespec finance (pr_42) for trino; generated, do not edit
+
+-- check unique_revenue_date (error): returns offending rows
+SELECT "revenue_date", count(*) AS "duplicates"
+FROM "pr_42_lakehouse"."finance_gold"."daily_revenue"
+WHERE "revenue_date" IS NOT NULL
+GROUP BY "revenue_date"
+HAVING count(*) > 1;
+
+-- check volume (error): returns offending rows
+SELECT "row_count"
+FROM (SELECT count(*) AS "row_count" FROM "pr_42_lakehouse"."finance_gold"."daily_revenue") AS "volume"
+WHERE "row_count" < 1;

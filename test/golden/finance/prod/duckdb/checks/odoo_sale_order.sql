@@ -1,0 +1,11 @@
+-- lakespec finance (prod) for duckdb; generated, do not edit
+
+-- check accepted_values_state (error): returns offending rows
+SELECT *
+FROM "prod_lakehouse"."finance_bronze"."odoo_sale_order"
+WHERE "state" IS NOT NULL AND "state" NOT IN ('draft', 'sent', 'sale', 'done', 'cancel');
+
+-- check freshness_write_date (warn): returns offending rows
+SELECT max("write_date") AS "latest"
+FROM "prod_lakehouse"."finance_bronze"."odoo_sale_order"
+HAVING max("write_date") IS NULL OR max("write_date") < current_timestamp - to_seconds(172800);

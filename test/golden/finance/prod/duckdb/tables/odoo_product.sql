@@ -1,0 +1,15 @@
+-- lakespec finance (prod) for duckdb; generated, do not edit
+
+CREATE SCHEMA IF NOT EXISTS "prod_lakehouse"."finance_bronze";
+
+CREATE TABLE IF NOT EXISTS "prod_lakehouse"."finance_bronze"."odoo_product" (
+  "id" BIGINT NOT NULL,
+  "default_code" VARCHAR,
+  "name" VARCHAR,
+  "categ_name" VARCHAR,
+  "list_price" DECIMAL(12, 2),
+  "active" BOOLEAN,
+  "write_date" TIMESTAMP NOT NULL
+);
+
+COMMENT ON TABLE "prod_lakehouse"."finance_bronze"."odoo_product" IS 'Odoo products (product.product joined with its template).';

@@ -1,0 +1,14 @@
+-- lakespec finance (prod) for duckdb; generated, do not edit
+
+CREATE SCHEMA IF NOT EXISTS "prod_lakehouse"."finance_silver";
+
+CREATE TABLE IF NOT EXISTS "prod_lakehouse"."finance_silver"."products" (
+  "product_id" BIGINT NOT NULL,
+  "sku" VARCHAR,
+  "product_name" VARCHAR NOT NULL,
+  "category" VARCHAR,
+  "list_price" DECIMAL(12, 2),
+  "updated_at" TIMESTAMP NOT NULL
+);
+
+COMMENT ON TABLE "prod_lakehouse"."finance_silver"."products" IS 'Sellable products.';

@@ -1,0 +1,10 @@
+// Repository paths for tests (they run from dist/test, two levels below the root).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const EXAMPLES = join(ROOT, 'examples');
+export const GOLDEN = join(ROOT, 'test', 'golden');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+export const SHARED = join(ROOT, '..', 'shared');
+export const REFERENCE = join(SHARED, 'reference');
