@@ -162,9 +162,11 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
 
   // ---- pipelines ----
   const pipelines: { p: ResolvedPipeline; loc: Locator; order: Map<string, number> }[] = [];
-  const producers = new Map<string, { pipeline: string; step: string; loc: Location }>();
+  const producers = new Map<string, { pipeline: string; step: string; loc: () => Location }>();
+  const pipelineNames = new Set<string>();
   for (const r of byKind(parsed, 'Pipeline')) {
-    if (pipelines.some((x) => x.p.name === r.name)) continue;
+    if (pipelineNames.has(r.name)) continue;
+    pipelineNames.add(r.name);
     const loc = new Locator(r, env.overlayFrom);
     const { overrides, ...base } = r.spec;
     const spec = overlay<PipelineSpec>([ws.spec.defaults?.pipeline, wsEnv.defaults?.pipeline, base, overrides?.[env.overlayFrom]]);
@@ -173,12 +175,13 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
     p.steps.forEach((s, i) => {
       order.set(s.name, i);
       const prior = producers.get(s.into);
-      const here = loc.at(['steps', i, 'into']);
+      // Locations are computed only when reported: they cost a position-keeping parse.
+      const here = () => loc.at(['steps', i, 'into']);
       if (prior) {
         diags.push(
           diagnostic('LS1308', `dataset "${s.into}" is already written by ${prior.pipeline}.${prior.step}; each dataset has one producing step`, {
-            location: here,
-            related: [{ message: 'first producer', location: prior.loc }],
+            location: here(),
+            related: [{ message: 'first producer', location: prior.loc() }],
           }),
         );
       } else producers.set(s.into, { pipeline: p.name, step: s.name, loc: here });
@@ -207,22 +210,23 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
 
   // ---- dependency graph: cycles and order ----
   const stepKey = (pl: string, st: string) => `${pl}.${st}`;
-  const edges = new Map<string, { to: string; via: string; loc: Location }[]>();
-  const stepLoc = new Map<string, Location>();
+  const edges = new Map<string, { to: string; via: string; loc: () => Location }[]>();
   for (const { p, loc, order } of pipelines) {
+    const names = new Set(p.steps.map((x) => x.name));
     for (const s of p.steps) {
       const key = stepKey(p.name, s.name);
-      stepLoc.set(key, loc.at(['steps', order.get(s.name)!, 'name']));
-      const refs = parseRefsFor(r0(loc), order.get(s.name)!);
+      const si = order.get(s.name)!;
       for (const d of s.reads) {
         const prod = producers.get(d);
         if (!prod) continue;
-        const ref = refs.find((x) => x.dataset === d);
-        const at = ref ? loc.inSql(['steps', order.get(s.name)!, 'sql'], ref.offset, ref.length) : stepLoc.get(key)!;
+        const at = () => {
+          const ref = parseRefsFor(r0(loc), si).find((x) => x.dataset === d);
+          return ref ? loc.inSql(['steps', si, 'sql'], ref.offset, ref.length) : loc.at(['steps', si, 'name']);
+        };
         addEdge(edges, stepKey(prod.pipeline, prod.step), key, d, at);
       }
       for (const dep of s.dependsOn) {
-        if (p.steps.some((x) => x.name === dep)) addEdge(edges, stepKey(p.name, dep), key, `${dep} (dependsOn)`, loc.at(['steps', order.get(s.name)!, 'dependsOn']));
+        if (names.has(dep)) addEdge(edges, stepKey(p.name, dep), key, `${dep} (dependsOn)`, () => loc.at(['steps', si, 'dependsOn']));
       }
     }
   }
@@ -690,14 +694,14 @@ function resolvePipeline(
   return p;
 }
 
-function addEdge(edges: Map<string, { to: string; via: string; loc: Location }[]>, from: string, to: string, via: string, loc: Location): void {
+function addEdge(edges: Map<string, { to: string; via: string; loc: () => Location }[]>, from: string, to: string, via: string, loc: () => Location): void {
   const list = edges.get(from) ?? [];
   list.push({ to, via, loc });
   edges.set(from, list);
 }
 
 /** Finds cycles (iterative DFS) and reports each strongly connected loop once. Returns whether any exist. */
-function reportCycles(edges: Map<string, { to: string; via: string; loc: Location }[]>, diags: Diagnostic[]): boolean {
+function reportCycles(edges: Map<string, { to: string; via: string; loc: () => Location }[]>, diags: Diagnostic[]): boolean {
   const state = new Map<string, 1 | 2>();
   let found = false;
   const nodes = [...edges.keys()].sort(byString);
@@ -724,8 +728,8 @@ function reportCycles(edges: Map<string, { to: string; via: string; loc: Locatio
         const hops = cycle.slice(0, -1).map((n, k) => (edges.get(n) ?? []).find((x) => x.to === cycle[k + 1])!);
         diags.push(
           diagnostic('LS1303', `dependency cycle: ${cycle.join(' → ')} (via ${hops.map((h) => h.via).join(', ')})`, {
-            location: e.loc,
-            related: hops.slice(0, -1).map((h) => ({ message: `reads ${h.via}`, location: h.loc })),
+            location: e.loc(),
+            related: hops.slice(0, -1).map((h) => ({ message: `reads ${h.via}`, location: h.loc() })),
           }),
         );
       } else if (s === undefined) {
