@@ -2,14 +2,14 @@
 // reconciler and GitHub App) together. User errors end with a message and an exit code,
 // never a stack trace.
 import { EXIT, type Io, UsageError, VERSION, defaultIo } from './cli-context.js';
-import { compileCommand } from './commands/compile.js';
-import { graphCommand } from './commands/graph.js';
-import { validateCommand } from './commands/validate.js';
 
-const COMMANDS: Record<string, { run: (argv: string[], io: Io) => number | Promise<number>; summary: string }> = {
-  validate: { run: validateCommand, summary: 'check specs: JSON Schema and semantic rules, with file:line:col' },
-  compile: { run: compileCommand, summary: 'compile specs to Trino, DuckDB, Spark and dbt artifacts with a manifest' },
-  graph: { run: graphCommand, summary: 'print the dependency graph (Mermaid, DOT or JSON)' },
+type Command = (argv: string[], io: Io) => number | Promise<number>;
+
+// Commands load on demand: `validate` should not pay for loading the compiler's backends.
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  validate: { load: async () => (await import('./commands/validate.js')).validateCommand, summary: 'check specs: JSON Schema and semantic rules, with file:line:col' },
+  compile: { load: async () => (await import('./commands/compile.js')).compileCommand, summary: 'compile specs to Trino, DuckDB, Spark and dbt artifacts with a manifest' },
+  graph: { load: async () => (await import('./commands/graph.js')).graphCommand, summary: 'print the dependency graph (Mermaid, DOT or JSON)' },
 };
 
 export const mainHelp = `lakespec ${VERSION} — a Git-driven control plane for the lakehouse
@@ -40,7 +40,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return EXIT.usage;
   }
   try {
-    return await cmd.run(rest, io);
+    return await (await cmd.load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`lakespec ${command}: ${e.message}\nRun "lakespec ${command} --help" for usage.\n`);

@@ -52,10 +52,20 @@ export const MANIFEST_FORMAT = 'lakespec.dev/manifest/v1';
 
 export function buildManifest(
   artifacts: readonly Artifact[],
+  /** Hashes of artifact objects seen before (a recompile reuses unchanged artifacts). */
+  hashes: WeakMap<Artifact, { sha256: string; bytes: number }>,
   meta: { workspace: string; environment: string; gitSha: string; specHash: string; backends: string[] },
 ): Manifest {
+  const entryOf = (a: Artifact) => {
+    let h = hashes.get(a);
+    if (h === undefined) {
+      h = { sha256: sha256(a.content), bytes: Buffer.byteLength(a.content, 'utf8') };
+      hashes.set(a, h);
+    }
+    return { path: a.path, kind: a.kind, sha256: h.sha256, bytes: h.bytes };
+  };
   const entries = artifacts
-    .map((a) => ({ path: a.path, kind: a.kind, sha256: sha256(a.content), bytes: Buffer.byteLength(a.content, 'utf8') }))
+    .map(entryOf)
     .sort((a, b) => byString(a.path, b.path));
   const setHash = sha256(entries.map((e) => `${e.path}\t${e.sha256}\n`).join(''));
   return { lakespec: MANIFEST_FORMAT, ...meta, backends: [...meta.backends].sort(byString), artifacts: entries, setHash };

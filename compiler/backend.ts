@@ -1,6 +1,6 @@
 // The plug-in interface every target implements. A backend turns the IR into artifacts;
 // what it cannot express it reports as a diagnostic, never by throwing.
-import type { Diagnostic } from '../spec/index.js';
+import { type Diagnostic, Memo } from '../spec/index.js';
 import type { Artifact } from './artifact.js';
 import type { IRProject } from './ir.js';
 
@@ -22,8 +22,15 @@ export interface EmitResult {
   diagnostics: Diagnostic[];
 }
 
+/** Per-backend memo tables for incremental recompiles, keyed by IR object identity. */
+export class EmitMemo {
+  readonly tables = new Memo<object, unknown>();
+  readonly pipelines = new Memo<object, unknown>();
+}
+
 export interface Backend {
   readonly id: BackendId;
   readonly capabilities: BackendCapabilities;
-  emit(ir: IRProject): EmitResult;
+  /** `memo` lets a recompile reuse what unchanged IR objects produced last time. */
+  emit(ir: IRProject, memo?: EmitMemo): EmitResult;
 }

@@ -1,14 +1,14 @@
 // compile(): spec files + options in, { artifacts, diagnostics } out. Pure — no file,
 // clock or network access — so the same inputs always give byte-identical artifacts.
-import { type Diagnostic, type ParseCache, type SourceFile, analyze, byString, canonicalJson, diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
+import { type Diagnostic, ParseCache, ResolveCache, type SourceFile, analyze, byString, diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
 import { type Artifact, type Manifest, buildManifest, manifestJson } from './artifact.js';
-import type { Backend, BackendId } from './backend.js';
+import { type Backend, type BackendId, EmitMemo } from './backend.js';
 import { DbtBackend } from './backends/dbt-backend.js';
 import { DuckDbBackend } from './backends/duckdb-backend.js';
 import { SparkBackend } from './backends/spark-backend.js';
 import { TrinoBackend } from './backends/trino-backend.js';
-import { buildGraph, graphJson } from './graph-export.js';
-import { type IRProject, lower } from './ir.js';
+import { GraphMemo, buildGraph, graphJson } from './graph-export.js';
+import { type IRProject, LowerCache, irJson, lower } from './ir.js';
 
 export const ALL_BACKENDS: readonly BackendId[] = ['duckdb', 'trino', 'spark', 'dbt'];
 
@@ -25,13 +25,37 @@ export function createBackend(id: BackendId): Backend {
   }
 }
 
+/**
+ * Everything a recompile can reuse: parsed files by content, and every later stage by the
+ * identity of what it was derived from. Keep one per watched folder; results are identical
+ * to a compile without it.
+ */
+export class CompileCache {
+  readonly parse = new ParseCache();
+  readonly resolve = new ResolveCache();
+  readonly lower = new LowerCache();
+  readonly emit = new Map<BackendId, EmitMemo>();
+  readonly hashes = new WeakMap<Artifact, { sha256: string; bytes: number }>();
+  readonly irFragments = new WeakMap<object, string>();
+  readonly graph = new GraphMemo();
+
+  emitMemo(id: BackendId): EmitMemo {
+    let m = this.emit.get(id);
+    if (!m) {
+      m = new EmitMemo();
+      this.emit.set(id, m);
+    }
+    return m;
+  }
+}
+
 export interface CompileOptions {
   /** Environment to compile for (default: the workspace's default environment). */
   environment?: string;
   /** The commit the specs come from; recorded in artifacts and the manifest. */
   gitSha?: string;
   backends?: readonly BackendId[];
-  cache?: ParseCache;
+  cache?: CompileCache;
 }
 
 export interface CompileResult {
@@ -45,19 +69,20 @@ export interface CompileResult {
 export const UNKNOWN_SHA = 'unknown';
 
 export function compile(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
-  const analysis = analyze(files, { ...(options.environment !== undefined ? { environment: options.environment } : {}), ...(options.cache ? { cache: options.cache } : {}) });
+  const cache = options.cache ?? new CompileCache();
+  const analysis = analyze(files, { ...(options.environment !== undefined ? { environment: options.environment } : {}), cache: cache.parse, resolveCache: cache.resolve });
   const project = [...analysis.projects.values()][0];
   if (!project || hasErrors(analysis.diagnostics)) return { artifacts: [], diagnostics: analysis.diagnostics };
-  const ir = lower(project, { gitSha: options.gitSha ?? UNKNOWN_SHA });
-  return emitAll(ir, options.backends ?? ALL_BACKENDS, analysis.diagnostics);
+  const ir = lower(project, { gitSha: options.gitSha ?? UNKNOWN_SHA }, cache.lower);
+  return emitAll(ir, options.backends ?? ALL_BACKENDS, analysis.diagnostics, cache);
 }
 
-export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: readonly Diagnostic[] = []): CompileResult {
+export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: readonly Diagnostic[] = [], cache: CompileCache = new CompileCache()): CompileResult {
   const diagnostics: Diagnostic[] = [...prior];
   const artifacts: Artifact[] = [];
   for (const id of [...new Set(backendIds)].sort(byString)) {
     try {
-      const r = createBackend(id).emit(ir);
+      const r = createBackend(id).emit(ir, cache.emitMemo(id));
       artifacts.push(...r.artifacts);
       diagnostics.push(...r.diagnostics);
     } catch (e) {
@@ -67,12 +92,12 @@ export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: 
   }
   const sorted = sortDiagnostics(diagnostics);
   if (hasErrors(sorted)) return { artifacts: [], diagnostics: sorted, ir };
-  artifacts.push({ path: 'lakespec/ir.json', kind: 'ir', content: canonicalJson(ir) + '\n' });
-  artifacts.push({ path: 'lakespec/graph.json', kind: 'graph', content: graphJson(buildGraph(ir)) });
+  artifacts.push({ path: 'lakespec/ir.json', kind: 'ir', content: irJson(ir, cache.irFragments) });
+  artifacts.push({ path: 'lakespec/graph.json', kind: 'graph', content: graphJson(buildGraph(ir, cache.graph), cache.graph) });
   artifacts.sort((a, b) => byString(a.path, b.path));
   const dupes = artifacts.filter((a, i) => i > 0 && artifacts[i - 1]!.path === a.path);
   if (dupes.length > 0) throw new Error(`two artifacts share the path ${dupes[0]!.path}`);
-  const manifest = buildManifest(artifacts, {
+  const manifest = buildManifest(artifacts, cache.hashes, {
     workspace: ir.workspace,
     environment: ir.environment,
     gitSha: ir.gitSha,

@@ -24,23 +24,41 @@ export interface DependencyGraph {
   edges: GraphEdge[];
 }
 
-export function buildGraph(ir: IRProject): DependencyGraph {
+/** Per-object memo for recompiles: unchanged tables and pipelines keep their nodes and edges. */
+export class GraphMemo {
+  readonly items = new WeakMap<object, { nodes: GraphNode[]; edges: GraphEdge[] }>();
+  readonly lines = new WeakMap<object, string>();
+}
+
+export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): DependencyGraph {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const used = new Set<string>();
-  for (const t of ir.tables) nodes.push({ id: `dataset:${t.name}`, kind: 'dataset', label: t.name, layer: t.layer });
-  for (const p of ir.pipelines) {
-    for (const s of p.steps) {
-      const id = `step:${p.name}.${s.name}`;
-      nodes.push({ id, kind: 'step', label: `${p.name}.${s.name}`, pipeline: p.name, engine: p.engine });
-      edges.push({ from: id, to: `dataset:${s.target}`, kind: 'writes' });
-      if (s.kind === 'transform') for (const r of s.reads) edges.push({ from: `dataset:${r}`, to: id, kind: 'reads' });
-      else {
-        used.add(s.source.connection.name);
-        edges.push({ from: `connection:${s.source.connection.name}`, to: id, kind: 'extracts' });
-      }
-      for (const d of s.dependsOn) edges.push({ from: `step:${p.name}.${d}`, to: id, kind: 'after' });
+  const of = (key: object, make: () => { nodes: GraphNode[]; edges: GraphEdge[] }) => {
+    let item = memo.items.get(key);
+    if (!item) {
+      item = make();
+      memo.items.set(key, item);
     }
+    nodes.push(...item.nodes);
+    edges.push(...item.edges);
+  };
+  for (const t of ir.tables) of(t, () => ({ nodes: [{ id: `dataset:${t.name}`, kind: 'dataset', label: t.name, layer: t.layer }], edges: [] }));
+  for (const p of ir.pipelines) {
+    for (const s of p.steps) if (s.kind === 'ingest') used.add(s.source.connection.name);
+    of(p, () => {
+      const ns: GraphNode[] = [];
+      const es: GraphEdge[] = [];
+      for (const s of p.steps) {
+        const id = `step:${p.name}.${s.name}`;
+        ns.push({ id, kind: 'step', label: `${p.name}.${s.name}`, pipeline: p.name, engine: p.engine });
+        es.push({ from: id, to: `dataset:${s.target}`, kind: 'writes' });
+        if (s.kind === 'transform') for (const r of s.reads) es.push({ from: `dataset:${r}`, to: id, kind: 'reads' });
+        else es.push({ from: `connection:${s.source.connection.name}`, to: id, kind: 'extracts' });
+        for (const d of s.dependsOn) es.push({ from: `step:${p.name}.${d}`, to: id, kind: 'after' });
+      }
+      return { nodes: ns, edges: es };
+    });
   }
   for (const c of ir.connections) if (used.has(c.name)) nodes.push({ id: `connection:${c.name}`, kind: 'connection', label: `${c.name} (${c.type})` });
   nodes.sort((a, b) => byString(a.id, b.id));
@@ -55,8 +73,18 @@ export function buildGraph(ir: IRProject): DependencyGraph {
   return { workspace: ir.workspace, environment: ir.environment, nodes, edges: uniq };
 }
 
-export function graphJson(g: DependencyGraph): string {
-  return JSON.stringify(g, null, 2) + '\n';
+/** One node or edge per line: compact for large projects, still diff-friendly. */
+export function graphJson(g: DependencyGraph, memo: GraphMemo = new GraphMemo()): string {
+  const line = (x: object) => {
+    let l = memo.lines.get(x);
+    if (l === undefined) {
+      l = '    ' + JSON.stringify(x);
+      memo.lines.set(x, l);
+    }
+    return l;
+  };
+  const lines = (xs: object[]) => xs.map(line).join(',\n');
+  return `{\n  "workspace": ${JSON.stringify(g.workspace)},\n  "environment": ${JSON.stringify(g.environment)},\n  "nodes": [\n${lines(g.nodes)}\n  ],\n  "edges": [\n${lines(g.edges)}\n  ]\n}\n`;
 }
 
 const mid = (id: string) => id.replace(/[^A-Za-z0-9_]/g, '_');

@@ -1,7 +1,7 @@
 // Public surface of the compiler: pure compile(), the IR, backends and artifact manifests.
-export { compile, emitAll, createBackend, ALL_BACKENDS, UNKNOWN_SHA, type CompileOptions, type CompileResult } from './compile.js';
-export { lower, type IRProject, type IRTable, type IRPipeline, type IRStep, type IRColumn, type IRCheck, type IRWrite } from './ir.js';
-export type { Backend, BackendId, BackendCapabilities, EmitResult } from './backend.js';
+export { compile, emitAll, createBackend, CompileCache, ALL_BACKENDS, UNKNOWN_SHA, type CompileOptions, type CompileResult } from './compile.js';
+export { lower, LowerCache, irJson, type IRProject, type IRTable, type IRPipeline, type IRStep, type IRColumn, type IRCheck, type IRWrite } from './ir.js';
+export { type Backend, type BackendId, type BackendCapabilities, type EmitResult, EmitMemo } from './backend.js';
 export { type Artifact, type ArtifactKind, type Manifest, type ManifestEntry, buildManifest, manifestJson, MANIFEST_FORMAT } from './artifact.js';
 export { buildGraph, graphJson, graphMermaid, graphDot, type DependencyGraph } from './graph-export.js';
 export type { PipelinePlan, PlanAction, PlanStep } from './pipeline-plan.js';

@@ -1,13 +1,18 @@
 // The engine-neutral intermediate representation. Every node has a `kind` tag and the
 // whole tree is frozen: backends read it, never change it.
-import type {
-  Engine,
-  PhysicalName,
-  ResolvedCheck,
-  ResolvedConnection,
-  ResolvedProject,
-  SqlPart,
-  SqlType,
+import {
+  type Engine,
+  type PhysicalName,
+  type ResolvedCheck,
+  type ResolvedConnection,
+  type ResolvedDataset,
+  type ResolvedPipeline,
+  type ResolvedProject,
+  Memo,
+  type SqlPart,
+  type SqlType,
+  canonicalJson,
+  formatSqlType,
 } from '../spec/index.js';
 
 export interface IRColumn {
@@ -110,14 +115,27 @@ export interface LowerOptions {
   gitSha: string;
 }
 
+/** Memo tables so that a recompile lowers only what changed (identity of resolved objects). */
+export class LowerCache {
+  readonly tables = new Memo<ResolvedDataset, IRTable>();
+  readonly pipelines = new Memo<ResolvedPipeline, IRPipeline>();
+  readonly connections = new Memo<ResolvedConnection, ResolvedConnection>();
+}
+
 /** Resolved specs → IR. Pure; the result is deeply frozen. */
-export function lower(project: ResolvedProject, options: LowerOptions): IRProject {
-  const connections = new Map(project.connections.map((c) => [c.name, c]));
+export function lower(project: ResolvedProject, options: LowerOptions, cache: LowerCache = new LowerCache()): IRProject {
+  // Connection settings are key-sorted here so that serialising the IR needs no sorting.
+  const connections = new Map(project.connections.map((c) => [c.name, cache.connections.get(c, [], () => JSON.parse(canonicalJson(c)) as ResolvedConnection)]));
   const stepTypes = new Map<string, 'ingest' | 'transform'>();
   for (const p of project.pipelines) for (const s of p.steps) stepTypes.set(`${p.name}.${s.name}`, s.type);
+  const byName = new Map(project.datasets.map((d) => [d.name, d]));
 
   const tables: IRTable[] = project.datasets.map((d) => {
-    const t: IRTable = {
+    const prod = project.producedBy.get(d.name);
+    const producer = prod ? { ...prod, type: stepTypes.get(`${prod.pipeline}.${prod.step}`) ?? ('transform' as const) } : undefined;
+    // A relationships check without `field` points at the parent's single-column key.
+    const fields = d.checks.map((c) => (c.type === 'relationships' ? (c.field ?? byName.get(c.to)?.primaryKey[0]) : undefined));
+    return cache.tables.get(d, [prod?.pipeline, prod?.step, producer?.type, ...fields], () => ({
       kind: 'table',
       name: d.name,
       layer: d.layer,
@@ -127,51 +145,54 @@ export function lower(project: ResolvedProject, options: LowerOptions): IRProjec
       primaryKey: d.primaryKey,
       partitioning: d.partitioning.map((p) => ({ kind: 'partition', ...p })),
       storage: d.storage,
-      checks: d.checks.map((c) => ({ ...c, kind: 'check' }) as IRCheck),
+      // Key order of user-written objects is normalised here, so serialising the IR needs no sorting.
+      checks: d.checks.map((c, i) => sortedKeys({ ...c, ...(fields[i] !== undefined ? { field: fields[i] } : {}), kind: 'check' }) as IRCheck),
       ...(d.description ? { description: d.description } : {}),
       ...(d.owner ? { owner: d.owner } : {}),
-      ...(d.producedBy ? { producer: { ...d.producedBy, type: stepTypes.get(`${d.producedBy.pipeline}.${d.producedBy.step}`) ?? 'transform' } } : {}),
-    };
-    return t;
+      ...(producer ? { producer } : {}),
+    }));
   });
 
-  const pipelines: IRPipeline[] = project.pipelines.map((p) => ({
-    kind: 'pipeline',
-    name: p.name,
-    engine: p.engine,
-    retries: p.retries,
-    timeoutSeconds: p.timeoutSeconds,
-    upstream: p.upstream,
-    ...(p.description ? { description: p.description } : {}),
-    ...(p.owner ? { owner: p.owner } : {}),
-    ...(p.schedule ? { schedule: p.schedule } : {}),
-    ...(p.connection && connections.get(p.connection) ? { connection: connections.get(p.connection)! } : {}),
-    steps: p.steps.map((s): IRStep => {
-      const write: IRWrite = s.materialization === 'merge' ? { kind: 'merge', key: s.mergeKey } : { kind: s.materialization };
-      const base = {
-        name: s.name,
-        pipeline: p.name,
-        target: s.into,
-        dependsOn: s.dependsOn,
-        write,
-        retries: s.retries,
-        timeoutSeconds: s.timeoutSeconds,
-        ...(s.description ? { description: s.description } : {}),
-      };
-      if (s.type === 'ingest') {
-        const conn = connections.get(s.source!.connection)!;
-        const fmt = (conn.config.format as 'csv' | 'parquet' | 'json' | undefined) ?? (s.source!.path ? formatFromPath(s.source!.path) : undefined);
-        return {
-          ...base,
-          kind: 'ingest',
-          source: { kind: 'source', connection: conn, ...(s.source!.table ? { table: s.source!.table } : {}), ...(s.source!.path ? { path: s.source!.path } : {}), ...(fmt ? { format: fmt } : {}) },
-          mode: s.mode ?? 'full',
-          ...(s.cursor ? { cursor: s.cursor } : {}),
+  const pipelines: IRPipeline[] = project.pipelines.map((p) => {
+    const conns = [p.connection, ...p.steps.map((s) => s.source?.connection)].map((n) => (n ? connections.get(n) : undefined));
+    return cache.pipelines.get(p, conns, () => ({
+      kind: 'pipeline',
+      name: p.name,
+      engine: p.engine,
+      retries: p.retries,
+      timeoutSeconds: p.timeoutSeconds,
+      upstream: p.upstream,
+      ...(p.description ? { description: p.description } : {}),
+      ...(p.owner ? { owner: p.owner } : {}),
+      ...(p.schedule ? { schedule: p.schedule } : {}),
+      ...(p.connection && connections.get(p.connection) ? { connection: connections.get(p.connection)! } : {}),
+      steps: p.steps.map((s): IRStep => {
+        const write: IRWrite = s.materialization === 'merge' ? { kind: 'merge', key: s.mergeKey } : { kind: s.materialization };
+        const base = {
+          name: s.name,
+          pipeline: p.name,
+          target: s.into,
+          dependsOn: s.dependsOn,
+          write,
+          retries: s.retries,
+          timeoutSeconds: s.timeoutSeconds,
+          ...(s.description ? { description: s.description } : {}),
         };
-      }
-      return { ...base, kind: 'transform', query: s.sql ?? [], reads: s.reads };
-    }),
-  }));
+        if (s.type === 'ingest') {
+          const conn = connections.get(s.source!.connection)!;
+          const fmt = (conn.config.format as 'csv' | 'parquet' | 'json' | undefined) ?? (s.source!.path ? formatFromPath(s.source!.path) : undefined);
+          return {
+            ...base,
+            kind: 'ingest',
+            source: { kind: 'source', connection: conn, ...(s.source!.table ? { table: s.source!.table } : {}), ...(s.source!.path ? { path: s.source!.path } : {}), ...(fmt ? { format: fmt } : {}) },
+            mode: s.mode ?? 'full',
+            ...(s.cursor ? { cursor: s.cursor } : {}),
+          };
+        }
+        return { ...base, kind: 'transform', query: s.sql ?? [], reads: s.reads };
+      }),
+    }));
+  });
 
   return deepFreeze({
     kind: 'project',
@@ -182,8 +203,14 @@ export function lower(project: ResolvedProject, options: LowerOptions): IRProjec
     specHash: project.specHash,
     tables,
     pipelines,
-    connections: project.connections,
+    connections: [...connections.values()],
   });
+}
+
+function sortedKeys<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) out[k] = (o as Record<string, unknown>)[k];
+  return out as T;
 }
 
 function formatFromPath(path: string): 'csv' | 'parquet' | 'json' {
@@ -198,4 +225,71 @@ function deepFreeze<T>(v: T): T {
     for (const x of Object.values(v)) deepFreeze(x);
   }
   return v;
+}
+
+/**
+ * The IR as an artifact (lakespec/ir.json): the desired state a planner compares with what
+ * is applied. Compact and canonical: types in their Trino spelling, connections by name.
+ */
+export function irJson(ir: IRProject, fragments: WeakMap<object, string> = new WeakMap()): string {
+  const conn = (c: ResolvedConnection | undefined) => c?.name;
+  // Each table's and pipeline's JSON is kept per IR object, so a recompile re-serialises only what changed.
+  const frag = <T extends object>(o: T, make: (o: T) => unknown): string => {
+    let f = fragments.get(o);
+    if (f === undefined) {
+      f = JSON.stringify(make(o));
+      fragments.set(o, f);
+    }
+    return f;
+  };
+  // Every object below is built in a fixed key order (user-written parts were key-sorted
+  // by lower()), so plain JSON.stringify is deterministic — and much faster than sorting.
+  const head = JSON.stringify({
+    format: 'lakespec.dev/ir/v1',
+    workspace: ir.workspace,
+    catalog: ir.catalog,
+    environment: ir.environment,
+    gitSha: ir.gitSha,
+    specHash: ir.specHash,
+    connections: ir.connections,
+  });
+  const tables = ir.tables.map((table) => frag(table, (t) => ({
+        name: t.name,
+        layer: t.layer,
+        physical: { catalog: t.physical.catalog, schema: t.physical.schema, table: t.physical.table },
+        description: t.description,
+        owner: t.owner,
+        tags: t.tags,
+        columns: t.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type), nullable: c.nullable, description: c.description })),
+        primaryKey: t.primaryKey,
+        partitioning: t.partitioning.map((p) => ({ column: p.column, transform: p.transform, width: p.width })),
+        storage: { fileFormat: t.storage.fileFormat, formatVersion: t.storage.formatVersion, sortedBy: t.storage.sortedBy },
+        checks: t.checks.map((c) => ({ ...c, kind: undefined })),
+        producer: t.producer && { pipeline: t.producer.pipeline, step: t.producer.step, type: t.producer.type },
+      })));
+  const pipelines = ir.pipelines.map((pipeline) => frag(pipeline, (p) => ({
+        name: p.name,
+        engine: p.engine,
+        description: p.description,
+        owner: p.owner,
+        connection: conn(p.connection),
+        schedule: p.schedule,
+        retries: p.retries,
+        timeoutSeconds: p.timeoutSeconds,
+        upstream: p.upstream,
+        steps: p.steps.map((s) => ({
+          name: s.name,
+          kind: s.kind,
+          target: s.target,
+          dependsOn: s.dependsOn,
+          write: s.write.kind === 'merge' ? { kind: s.write.kind, key: s.write.key } : { kind: s.write.kind },
+          retries: s.retries,
+          timeoutSeconds: s.timeoutSeconds,
+          description: s.description,
+          ...(s.kind === 'ingest'
+            ? { source: { connection: conn(s.source.connection), table: s.source.table, path: s.source.path, format: s.source.format }, mode: s.mode, cursor: s.cursor }
+            : { query: s.query.map((q) => (q.kind === 'text' ? { kind: q.kind, text: q.text } : { kind: q.kind, dataset: q.dataset })), reads: s.reads }),
+        })),
+      })));
+  return `${head.slice(0, -1)},"tables":[${tables.join(',')}],"pipelines":[${pipelines.join(',')}]}\n`;
 }

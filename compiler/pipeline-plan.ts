@@ -48,8 +48,9 @@ export interface PipelinePlan {
   steps: PlanStep[];
 }
 
+/** Compact: this file is for executors; the .sql beside it is for people. */
 export function pipelinePlanJson(p: PipelinePlan): string {
-  return JSON.stringify(p, null, 2) + '\n';
+  return JSON.stringify(p) + '\n';
 }
 
 /** The same plan as one readable SQL script (extracts appear as comments). */

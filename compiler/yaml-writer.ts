@@ -26,7 +26,7 @@ function scalarString(s: string): string {
 }
 
 function key(k: string): string {
-  return /^[A-Za-z_+][A-Za-z0-9_./+-]*$/.test(k) && !RESERVED.test(k) ? k : JSON.stringify(k);
+  return /^\+?[A-Za-z_][A-Za-z0-9_./+-]*$/.test(k) && !RESERVED.test(k) ? k : JSON.stringify(k);
 }
 
 function scalar(v: Plain): string | undefined {

@@ -2,13 +2,14 @@
 import { type Diagnostic, dedupeDiagnostics, sortDiagnostics } from './diagnostic.js';
 import type { ResolvedProject } from './model.js';
 import { type ParseCache, type ParsedSpecs, parseSpecs } from './parse-specs.js';
-import { environmentsOf, resolveProject } from './resolve-project.js';
+import { ResolveCache, environmentsOf, resolveProject } from './resolve-project.js';
 import type { SourceFile } from './source-file.js';
 
 export interface AnalyzeOptions {
   /** One environment; when absent every declared environment is checked. */
   environment?: string;
   cache?: ParseCache;
+  resolveCache?: ResolveCache;
 }
 
 export interface AnalyzeResult {
@@ -24,8 +25,9 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions = 
   const projects = new Map<string, ResolvedProject>();
   const envs = options.environment !== undefined ? [options.environment] : environmentsOf(parsed);
   if (envs.length === 0) envs.push(undefined as unknown as string);
+  const resolveCache = options.resolveCache ?? new ResolveCache();
   for (const env of envs) {
-    const r = resolveProject(parsed, env);
+    const r = resolveProject(parsed, env, resolveCache);
     diagnostics.push(...r.diagnostics);
     if (r.project) projects.set(r.project.environment, r.project);
   }

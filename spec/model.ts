@@ -172,8 +172,6 @@ export interface ResolvedDataset {
   checks: ResolvedCheck[];
   physical: PhysicalName;
   labels: Record<string, string>;
-  /** The step that writes it, if any. */
-  producedBy?: { pipeline: string; step: string };
 }
 
 export interface ResolvedStep {
@@ -226,6 +224,8 @@ export interface ResolvedProject {
   connections: ResolvedConnection[];
   datasets: ResolvedDataset[];
   pipelines: ResolvedPipeline[];
+  /** The step that writes each dataset. */
+  producedBy: ReadonlyMap<string, { pipeline: string; step: string }>;
   /** sha256 over the canonical form of every resource (file order and layout do not matter). */
   specHash: string;
 }

@@ -28,7 +28,8 @@ import { BUILTIN_PLACEHOLDERS, DEFAULT_NAMING, expandTemplate } from './naming.j
 import { overlay } from './overlay.js';
 import type { ParsedSpecs } from './parse-specs.js';
 import { SECRET_FIELDS } from './schema-validator.js';
-import { parseSqlTemplate } from './sql-template.js';
+import { type ParsedSqlTemplate, parseSqlTemplate } from './sql-template.js';
+import { Memo } from './memo.js';
 import { type SqlType, formatSqlType, isComplex, isInteger, isNumeric, isOrderable, isTemporal, parseSqlType } from './sql-type.js';
 
 export interface ResolveResult {
@@ -52,7 +53,21 @@ export function environmentsOf(parsed: ParsedSpecs): string[] {
   return ws ? Object.keys(ws.spec.environments) : [];
 }
 
-export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): ResolveResult {
+/**
+ * Memo tables for incremental resolution. Resources of unchanged files are the same objects
+ * from one call to the next (ParseCache), so their resolved forms are reused as long as
+ * everything they depend on is also unchanged.
+ */
+export class ResolveCache {
+  readonly connections = new Memo<Resource, { resolved?: ResolvedConnection; diags: Diagnostic[] }>();
+  readonly datasets = new Memo<Resource, { ds?: ResolvedDataset; diags: Diagnostic[]; naming: { key: string; diag: Diagnostic }[] }>();
+  readonly pipelines = new Memo<Resource, { p: ResolvedPipeline; diags: Diagnostic[] }>();
+  readonly finals = new Memo<ResolvedPipeline, ResolvedPipeline>();
+  readonly templates = new WeakMap<object, ParsedSqlTemplate>();
+  readonly hashes = new WeakMap<Resource, string>();
+}
+
+export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache: ResolveCache = new ResolveCache()): ResolveResult {
   const diags: Diagnostic[] = [];
   const workspaces = parsed.resources.filter((r): r is Resource<'Workspace'> => r.kind === 'Workspace');
   if (workspaces.length === 0) {
@@ -79,46 +94,42 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
   checkDuplicates(parsed.resources, diags);
   const wsEnv = ws.spec.environments[env.overlayFrom]!;
   const wsLoc = new Locator(ws, undefined);
+  const envKey = env.name; // with the workspace resource's identity, fixes every overlay and name
 
   // ---- connections ----
   const connections = new Map<string, { resolved: ResolvedConnection; loc: Locator }>();
   for (const r of byKind(parsed, 'Connection')) {
     if (connections.has(r.name)) continue;
     const loc = new Locator(r, env.overlayFrom);
-    const { overrides, ...base } = r.spec;
-    const merged = overlay<ConnectionSpec>([base, overrides?.[env.overlayFrom]]);
-    if (overrides?.[env.overlayFrom]) {
-      const check = { apiVersion: 'lakespec.dev/v1', kind: 'Connection', metadata: { name: r.name }, spec: merged };
-      if (!validators.Connection(check)) {
-        const e = validators.Connection.errors?.[0];
-        const field = e?.instancePath.split('/').pop() ?? '';
-        const leak = SECRET_FIELDS.has(field);
-        diags.push(
-          diagnostic(leak ? 'LS1209' : 'LS1208', leak ? `"${field}" in the ${env.overlayFrom} override holds a literal value; secrets must be references` : `the ${env.overlayFrom} override makes the connection invalid: ${e?.instancePath.replace(/^\/spec\//, '') ?? ''} ${e?.message ?? ''}`.trim(), {
-            location: loc.at(['overrides', env.overlayFrom], 'key'),
-            redactSource: leak,
-          }),
-        );
-        continue;
-      }
-    }
-    const { type, description, ...config } = merged;
-    const resolved: ResolvedConnection = { name: r.name, type, config };
-    if (description !== undefined) resolved.description = description;
-    connections.set(r.name, { resolved, loc });
+    const entry = cache.connections.get(r, [envKey], () => resolveConnection(r, env, loc));
+    diags.push(...entry.diags);
+    if (entry.resolved) connections.set(r.name, { resolved: entry.resolved, loc });
   }
 
   // ---- datasets ----
-  const datasets = new Map<string, { ds: ResolvedDataset; loc: Locator; spec: DatasetSpec }>();
+  const datasets = new Map<string, { ds: ResolvedDataset; loc: Locator }>();
   const unresolved = new Set<string>();
   const namingReported = new Set<string>();
   const physicalSeen = new Map<string, string>();
   for (const r of byKind(parsed, 'Dataset')) {
     if (datasets.has(r.name)) continue;
     const loc = new Locator(r, env.overlayFrom);
-    const { overrides, ...base } = r.spec;
-    const spec = overlay<DatasetSpec>([ws.spec.defaults?.dataset, wsEnv.defaults?.dataset, base, overrides?.[env.overlayFrom]]);
-    const ds = resolveDataset(r, spec, loc, ws, env, wsLoc, diags, namingReported);
+    const entry = cache.datasets.get(r, [envKey, ws], () => {
+      const local: Diagnostic[] = [];
+      const naming: { key: string; diag: Diagnostic }[] = [];
+      const { overrides, ...base } = r.spec;
+      const spec = overlay<DatasetSpec>([ws.spec.defaults?.dataset, wsEnv.defaults?.dataset, base, overrides?.[env.overlayFrom]]);
+      const ds = resolveDataset(r, spec, loc, ws, env, wsLoc, local, naming);
+      return ds ? { ds, diags: local, naming } : { diags: local, naming };
+    });
+    diags.push(...entry.diags);
+    for (const n of entry.naming) {
+      // One report per template and bad value, not one per dataset.
+      if (namingReported.has(n.key)) continue;
+      namingReported.add(n.key);
+      diags.push(n.diag);
+    }
+    const ds = entry.ds;
     if (!ds) {
       unresolved.add(r.name);
       continue;
@@ -128,7 +139,7 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
     if (clash) {
       diags.push(diagnostic('LS1312', `datasets "${clash}" and "${r.name}" both map to ${fq} in ${env.name}`, { location: loc.name() }));
     } else physicalSeen.set(fq, r.name);
-    datasets.set(r.name, { ds, loc, spec });
+    datasets.set(r.name, { ds, loc });
   }
   const knownDataset = (n: string) => datasets.has(n) || unresolved.has(n) || parsed.invalid.Dataset.has(n);
 
@@ -142,12 +153,12 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
           diags.push(diagnostic('LS1302', `check refers to unknown dataset "${c.to}"${didYouMean(c.to, datasets.keys())}`, { location: loc.at(['checks', i, 'to']) }));
         return;
       }
+      // The default field (the parent's single-column key) is filled in when lowering.
       const field = c.field ?? (target.ds.primaryKey.length === 1 ? target.ds.primaryKey[0] : undefined);
       if (!field) {
         diags.push(diagnostic('LS1201', `relationships check needs "field": "${c.to}" has no single-column primary key`, { location: loc.at(['checks', i], 'key') }));
         return;
       }
-      c.field = field; // resolved default: the parent's single-column key
       const tcol = target.ds.columns.find((x) => x.name === field);
       const col = ds.columns.find((x) => x.name === c.column);
       if (!tcol) {
@@ -161,6 +172,14 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
   }
 
   // ---- pipelines ----
+  const template = (step: object, sql: string): ParsedSqlTemplate => {
+    let t = cache.templates.get(step);
+    if (!t) {
+      t = parseSqlTemplate(sql);
+      cache.templates.set(step, t);
+    }
+    return t;
+  };
   const pipelines: { p: ResolvedPipeline; loc: Locator; order: Map<string, number> }[] = [];
   const producers = new Map<string, { pipeline: string; step: string; loc: () => Location }>();
   const pipelineNames = new Set<string>();
@@ -170,7 +189,28 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
     const loc = new Locator(r, env.overlayFrom);
     const { overrides, ...base } = r.spec;
     const spec = overlay<PipelineSpec>([ws.spec.defaults?.pipeline, wsEnv.defaults?.pipeline, base, overrides?.[env.overlayFrom]]);
-    const p = resolvePipeline(r, spec, loc, connections, datasets, knownDataset, diags);
+    // What this pipeline's resolution looked at: its connections and datasets, by identity.
+    const deps: unknown[] = [envKey, ws, connections.get(spec.connection ?? '')?.resolved];
+    for (const st of spec.steps) {
+      deps.push(datasets.get(st.into)?.ds ?? knownDataset(st.into));
+      if (st.from) deps.push(connections.get(st.from.connection)?.resolved);
+      if (st.sql) for (const ref of template(st, st.sql).refs) deps.push(datasets.get(ref.dataset)?.ds ?? knownDataset(ref.dataset));
+      if (st.sql) for (const bare of template(st, st.sql).bareTables) deps.push(bare.name, ...datasetsNamed(datasets, bare.name));
+    }
+    // Diagnostics may suggest names from the whole project ("did you mean …"), which the
+    // deps do not capture: a pipeline with problems is resolved afresh each time.
+    const entry = cache.pipelines.get(
+      r,
+      deps,
+      () => {
+        const local: Diagnostic[] = [];
+        const p = resolvePipeline(r, spec, loc, connections, datasets, knownDataset, local, template);
+        return { p, diags: local };
+      },
+      (e) => e.diags.length === 0,
+    );
+    diags.push(...entry.diags);
+    const p = entry.p;
     const order = new Map<string, number>();
     p.steps.forEach((s, i) => {
       order.set(s.name, i);
@@ -192,11 +232,10 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
   // ---- SQL references: declared upstream? ----
   for (const { p, loc, order } of pipelines) {
     for (const s of p.steps) {
-      const si = order.get(s.name)!;
-      const refs = parseRefsFor(r0(loc), si);
-      for (const ref of refs) {
-        if (!datasets.has(ref.dataset)) continue; // reported as unknown already
-        if (!producers.has(ref.dataset)) {
+      for (const d of s.reads) {
+        if (producers.has(d)) continue;
+        const si = order.get(s.name)!;
+        for (const ref of parseRefsFor(r0(loc), si).filter((x) => x.dataset === d)) {
           diags.push(
             diagnostic('LS1307', `"${ref.dataset}" is not produced by any pipeline step, so nothing upstream declares its contents`, {
               location: loc.inSql(['steps', si, 'sql'], ref.offset, ref.length),
@@ -231,26 +270,33 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
     }
   }
   const cyclic = reportCycles(edges, diags);
-  const upstream = new Map<string, Set<string>>();
+  const finals: ResolvedPipeline[] = [];
   for (const { p } of pipelines) {
+    // The final form adds what the graph implies: same-pipeline producers as dependsOn,
+    // other pipelines as upstream, and topological step order.
     const ups = new Set<string>();
-    for (const s of p.steps) {
+    const stepDeps = p.steps.map((s) => {
       for (const d of s.reads) {
         const prod = producers.get(d);
         if (prod && prod.pipeline !== p.name) ups.add(prod.pipeline);
       }
-      s.dependsOn = [...new Set([...s.dependsOn, ...s.reads.map((d) => producers.get(d)).filter((x) => x && x.pipeline === p.name).map((x) => x!.step)])]
-        .filter((x) => x !== s.name)
-        .sort(byString);
-    }
-    p.upstream = [...ups].sort(byString);
-    upstream.set(p.name, ups);
-    if (!cyclic) p.steps = topoSort(p.steps);
+      const same = s.reads.map((d) => producers.get(d)).filter((x) => x !== undefined && x.pipeline === p.name).map((x) => x!.step);
+      return [...new Set([...s.dependsOn, ...same])].filter((x) => x !== s.name).sort(byString);
+    });
+    const upstream = [...ups].sort(byString);
+    const sig = `${cyclic}|${upstream.join(',')}|${stepDeps.map((d) => d.join(',')).join(';')}`;
+    finals.push(
+      cache.finals.get(p, [sig], () => {
+        const steps = p.steps.map((s, i) => ({ ...s, dependsOn: stepDeps[i]! }));
+        return { ...p, upstream, steps: cyclic ? steps : topoSort(steps) };
+      }),
+    );
   }
 
-  for (const [name, { ds, loc }] of datasets) {
+  const producedBy = new Map<string, { pipeline: string; step: string }>();
+  for (const [name, { loc }] of datasets) {
     const prod = producers.get(name);
-    if (prod) ds.producedBy = { pipeline: prod.pipeline, step: prod.step };
+    if (prod) producedBy.set(name, { pipeline: prod.pipeline, step: prod.step });
     else if (parsed.invalid.Pipeline.size === 0) diags.push(diagnostic('LS1317', `dataset "${name}" is not written by any pipeline step`, { location: loc.name() }));
   }
 
@@ -260,11 +306,42 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string): Reso
     environment: env.name,
     connections: resolvedConnections,
     datasets: [...datasets.values()].map((d) => d.ds).sort((a, b) => byString(a.name, b.name)),
-    pipelines: pipelines.map((x) => x.p).sort((a, b) => byString(a.name, b.name)),
-    specHash: specHash(parsed),
+    pipelines: finals.sort((a, b) => byString(a.name, b.name)),
+    producedBy,
+    specHash: specHash(parsed, cache.hashes),
   };
   if (ws.description !== undefined) project.workspace.description = ws.description;
   return { project, diagnostics: diags };
+}
+
+function datasetsNamed(datasets: Map<string, { ds: ResolvedDataset }>, bare: string): ResolvedDataset[] {
+  const d = datasets.get(bare);
+  return d ? [d.ds] : [];
+}
+
+function resolveConnection(r: Resource<'Connection'>, env: EnvironmentChoice, loc: Locator): { resolved?: ResolvedConnection; diags: Diagnostic[] } {
+  const { overrides, ...base } = r.spec;
+  const merged = overlay<ConnectionSpec>([base, overrides?.[env.overlayFrom]]);
+  if (overrides?.[env.overlayFrom]) {
+    const check = { apiVersion: 'lakespec.dev/v1', kind: 'Connection', metadata: { name: r.name }, spec: merged };
+    if (!validators.Connection(check)) {
+      const e = validators.Connection.errors?.[0];
+      const field = e?.instancePath.split('/').pop() ?? '';
+      const leak = SECRET_FIELDS.has(field);
+      return {
+        diags: [
+          diagnostic(leak ? 'LS1209' : 'LS1208', leak ? `"${field}" in the ${env.overlayFrom} override holds a literal value; secrets must be references` : `the ${env.overlayFrom} override makes the connection invalid: ${e?.instancePath.replace(/^\/spec\//, '') ?? ''} ${e?.message ?? ''}`.trim(), {
+            location: loc.at(['overrides', env.overlayFrom], 'key'),
+            redactSource: leak,
+          }),
+        ],
+      };
+    }
+  }
+  const { type, description, ...config } = merged;
+  const resolved: ResolvedConnection = { name: r.name, type, config };
+  if (description !== undefined) resolved.description = description;
+  return { resolved, diags: [] };
 }
 
 function r0(loc: Locator): Resource<'Pipeline'> {
@@ -277,8 +354,17 @@ function parseRefsFor(r: Resource<'Pipeline'>, stepIndex: number) {
   return sql ? parseSqlTemplate(sql).refs : [];
 }
 
-export function specHash(parsed: ParsedSpecs): string {
-  const parts = parsed.resources.map((r) => `${r.kind}\u0000${r.name}\u0000${r.fingerprint}`).sort(byString);
+export function specHash(parsed: ParsedSpecs, memo: WeakMap<Resource, string> = new WeakMap()): string {
+  const parts = parsed.resources
+    .map((r) => {
+      let h = memo.get(r);
+      if (h === undefined) {
+        h = sha256(r.fingerprint);
+        memo.set(r, h);
+      }
+      return `${r.kind}\u0000${r.name}\u0000${h}`;
+    })
+    .sort(byString);
   return sha256(parts.join('\n'));
 }
 
@@ -350,7 +436,7 @@ function resolveDataset(
   env: EnvironmentChoice,
   wsLoc: Locator,
   diags: Diagnostic[],
-  namingReported: Set<string>,
+  naming: { key: string; diag: Diagnostic }[],
 ): ResolvedDataset | undefined {
   const columns: ResolvedColumn[] = [];
   const byName = new Map<string, ResolvedColumn>();
@@ -439,15 +525,12 @@ function resolveDataset(
     namingFailed = true;
     const where = ws.spec.environments[env.overlayFrom]?.naming?.[part] !== undefined ? ['environments', env.overlayFrom, 'naming', part] : ['naming', part];
     const loc2 = ws.spec.naming?.[part] !== undefined || where.length > 2 ? wsLoc.at(where) : loc.name();
-    // One report per template and bad value, not one per dataset.
     const key = `${part}|${'unknown' in res ? res.unknown : res.invalid}`;
-    if (namingReported.has(key)) continue;
-    namingReported.add(key);
     if ('unknown' in res) {
       const known = [...BUILTIN_PLACEHOLDERS, ...Object.keys(env.vars)];
-      diags.push(diagnostic('LS1316', `naming template "${env.naming[part]}" uses unknown placeholder {${res.unknown}}${didYouMean(res.unknown, known)}`, { location: loc2 }));
+      naming.push({ key, diag: diagnostic('LS1316', `naming template "${env.naming[part]}" uses unknown placeholder {${res.unknown}}${didYouMean(res.unknown, known)}`, { location: loc2 }) });
     } else {
-      diags.push(diagnostic('LS1312', `naming template "${env.naming[part]}" gives the ${part} name "${res.invalid}" in ${env.name} (dataset "${r.name}"), which is not a lower-case identifier`, { location: loc2 }));
+      naming.push({ key, diag: diagnostic('LS1312', `naming template "${env.naming[part]}" gives the ${part} name "${res.invalid}" in ${env.name} (dataset "${r.name}"), which is not a lower-case identifier`, { location: loc2 }) });
     }
   }
   if (namingFailed) return undefined;
@@ -559,6 +642,7 @@ function resolvePipeline(
   datasets: Map<string, { ds: ResolvedDataset; loc: Locator }>,
   knownDataset: (n: string) => boolean,
   diags: Diagnostic[],
+  template: (step: object, sql: string) => ParsedSqlTemplate,
 ): ResolvedPipeline {
   const engine = spec.engine ?? 'trino';
   if (spec.schedule !== undefined) {
@@ -635,7 +719,7 @@ function resolvePipeline(
       }
       step.materialization = s.materialization ?? (step.mode === 'incremental' ? (ds && ds.primaryKey.length > 0 ? 'merge' : 'append') : 'replace');
     } else {
-      const parsedSql = parseSqlTemplate(s.sql!);
+      const parsedSql = template(s, s.sql!);
       for (const issue of parsedSql.issues) diags.push(diagnostic('LS1314', issue.message, { location: loc.inSql(['steps', i, 'sql'], issue.offset, issue.length) }));
       for (const ref of parsedSql.refs) {
         if (!datasets.has(ref.dataset)) {

@@ -2,7 +2,7 @@
 // pipeline, and the quality checks as queries that return offending rows.
 import { byString, type Diagnostic } from '../../spec/index.js';
 import type { Artifact, ArtifactKind } from '../artifact.js';
-import type { Backend, BackendCapabilities, BackendId, EmitResult } from '../backend.js';
+import { type Backend, type BackendCapabilities, type BackendId, EmitMemo, type EmitResult } from '../backend.js';
 import type { IRIngestStep, IRPipeline, IRProject, IRStep, IRTable } from '../ir.js';
 import { type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelinePlanSql } from '../pipeline-plan.js';
 import { type SqlDialect, indent } from '../sql-dialect.js';
@@ -29,38 +29,51 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     return [this.dialect.createSchema(t), this.dialect.createTable(t)];
   }
 
-  emit(ir: IRProject): EmitResult {
+  emit(ir: IRProject, memo: EmitMemo = new EmitMemo()): EmitResult {
     const artifacts: Artifact[] = [];
     const diagnostics: Diagnostic[] = [];
     const tables = new Map(ir.tables.map((t) => [t.name, t]));
     const kind = (k: string) => `${this.id}.${k}` as ArtifactKind;
+    const header = this.header(ir);
     for (const t of ir.tables) {
-      diagnostics.push(...this.tableDiagnostics(t));
-      artifacts.push({ path: `${this.id}/tables/${t.name}.sql`, kind: kind('ddl'), content: this.header(ir) + this.tableStatements(t).map((s) => s + ';\n').join('\n') });
-      const checks = this.dialect.checkQueries(t, tables);
-      if (checks.length > 0) {
-        artifacts.push({
-          path: `${this.id}/checks/${t.name}.sql`,
-          kind: kind('checks'),
-          content: this.header(ir) + checks.map((c) => `-- check ${c.name} (${c.severity}): returns offending rows\n${c.sql};\n`).join('\n'),
-        });
-      }
+      // A table's files depend on it, the header, and the parents its checks join to.
+      const deps = [header, ...t.checks.map((c) => (c.type === 'relationships' ? tables.get(c.to) : undefined))];
+      const made = memo.tables.get(t, deps, () => {
+        const out: Artifact[] = [{ path: `${this.id}/tables/${t.name}.sql`, kind: kind('ddl'), content: header + this.tableStatements(t).map((s) => s + ';\n').join('\n') }];
+        const checks = this.dialect.checkQueries(t, tables);
+        if (checks.length > 0) {
+          out.push({
+            path: `${this.id}/checks/${t.name}.sql`,
+            kind: kind('checks'),
+            content: header + checks.map((c) => `-- check ${c.name} (${c.severity}): returns offending rows\n${c.sql};\n`).join('\n'),
+          });
+        }
+        return out;
+      }) as Artifact[];
+      artifacts.push(...made);
     }
     for (const p of ir.pipelines) {
       if (!this.runsPipeline(p)) continue;
-      const plan = this.pipelinePlan(p, ir, tables);
-      artifacts.push({ path: `${this.id}/pipelines/${p.name}.json`, kind: kind('pipeline'), content: pipelinePlanJson(plan) });
-      artifacts.push({ path: `${this.id}/pipelines/${p.name}.sql`, kind: kind('pipeline-sql'), content: pipelinePlanSql(plan) });
+      const deps: unknown[] = [ir.workspace, ir.environment];
+      for (const s of p.steps) {
+        const target = tables.get(s.target);
+        deps.push(target, ...(target?.checks ?? []).map((c) => (c.type === 'relationships' ? tables.get(c.to) : undefined)));
+        if (s.kind === 'transform') for (const r of s.reads) deps.push(tables.get(r));
+      }
+      const made = memo.pipelines.get(p, deps, () => {
+        const plan = this.pipelinePlan(p, ir, tables);
+        return [
+          { path: `${this.id}/pipelines/${p.name}.json`, kind: kind('pipeline'), content: pipelinePlanJson(plan) },
+          { path: `${this.id}/pipelines/${p.name}.sql`, kind: kind('pipeline-sql'), content: pipelinePlanSql(plan) },
+        ];
+      }) as Artifact[];
+      artifacts.push(...made);
     }
     return { artifacts, diagnostics };
   }
 
   header(ir: IRProject): string {
     return `-- lakespec ${ir.workspace} (${ir.environment}) for ${this.id}; generated, do not edit\n\n`;
-  }
-
-  tableDiagnostics(_t: IRTable): Diagnostic[] {
-    return [];
   }
 
   pipelinePlan(p: IRPipeline, ir: IRProject, tables: ReadonlyMap<string, IRTable>): PipelinePlan {

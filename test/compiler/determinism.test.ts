@@ -65,3 +65,19 @@ describe('determinism', () => {
     expect(m.setHash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('determinism: key order inside the YAML', () => {
+  it('reordering keys of a mapping does not change the artifacts', () => {
+    const swapped = files.map((f) =>
+      f.path === 'datasets/bronze.yaml'
+        ? { ...f, text: f.text.replace('{ type: accepted_values, column: state, values: [draft, sent, sale, done, cancel] }', '{ values: [draft, sent, sale, done, cancel], column: state, type: accepted_values }') }
+        : f.path === 'connections.yaml'
+          ? { ...f, text: f.text.replace('  host: odoo-db.internal\n  port: 5432\n', '  port: 5432\n  host: odoo-db.internal\n') }
+          : f,
+    );
+    expect(swapped).not.toEqual(files);
+    const a = compile(files, { environment: 'dev', gitSha: SHA });
+    const b = compile(swapped, { environment: 'dev', gitSha: SHA });
+    expect(b.artifacts.filter((x) => x.path !== 'manifest.json')).toEqual(a.artifacts.filter((x) => x.path !== 'manifest.json'));
+  });
+});

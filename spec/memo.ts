@@ -1,0 +1,17 @@
+// Identity-keyed memoisation for incremental recompiles. Unchanged files keep their parsed
+// resource objects (ParseCache), so everything derived from them can be reused as long as
+// the objects it depended on are the same objects as last time.
+
+export class Memo<K extends object, V> {
+  private readonly entries = new WeakMap<K, { deps: readonly unknown[]; value: V }>();
+
+  /** `keep` can refuse to remember a value whose inputs the deps do not capture. */
+  get(key: K, deps: readonly unknown[], build: () => V, keep: (value: V) => boolean = () => true): V {
+    const hit = this.entries.get(key);
+    if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) return hit.value;
+    const value = build();
+    if (keep(value)) this.entries.set(key, { deps, value });
+    else this.entries.delete(key);
+    return value;
+  }
+}
