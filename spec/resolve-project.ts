@@ -22,7 +22,6 @@ import type {
   ResolvedProject,
   ResolvedStep,
   Resource,
-  WorkspaceSpec,
 } from './model.js';
 import { BUILTIN_PLACEHOLDERS, DEFAULT_NAMING, expandTemplate } from './naming.js';
 import { overlay } from './overlay.js';

@@ -27,25 +27,11 @@ export function parseSqlTemplate(sql: string): ParsedSqlTemplate {
   let i = 0;
   while (i < sql.length) {
     const c = sql[i]!;
-    // Skip string literals, quoted identifiers and comments so that braces inside them are text.
-    if (c === "'" || c === '"') {
-      const end = skipQuoted(sql, i, c);
-      text += sql.slice(i, end);
-      i = end;
-      continue;
-    }
-    if (c === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      const stop = end === -1 ? sql.length : end;
-      text += sql.slice(i, stop);
-      i = stop;
-      continue;
-    }
-    if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end === -1 ? sql.length : end + 2;
-      text += sql.slice(i, stop);
-      i = stop;
+    // String literals, quoted identifiers and comments are text, braces and all.
+    const skipped = endOfNonCode(sql, i);
+    if (skipped !== undefined) {
+      text += sql.slice(i, skipped);
+      i = skipped;
       continue;
     }
     if (c === '{' && (sql[i + 1] === '{' || sql[i + 1] === '%')) {
@@ -88,30 +74,36 @@ function skipQuoted(s: string, start: number, q: string): number {
   return s.length;
 }
 
+/** Where a literal, quoted identifier or comment starting at `i` ends; undefined when none starts there. */
+function endOfNonCode(sql: string, i: number): number | undefined {
+  const c = sql[i];
+  if (c === "'" || c === '"') return skipQuoted(sql, i, c);
+  if (c === '-' && sql[i + 1] === '-') {
+    const end = sql.indexOf('\n', i);
+    return end === -1 ? sql.length : end;
+  }
+  if (c === '/' && sql[i + 1] === '*') {
+    const end = sql.indexOf('*/', i + 2);
+    return end === -1 ? sql.length : end + 2;
+  }
+  return undefined;
+}
+
 /** Code with literals, quoted identifiers and comments blanked out (same length). */
 export function blankLiterals(sql: string): string {
   let out = '';
   let i = 0;
   while (i < sql.length) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"') {
-      const end = skipQuoted(sql, i, c);
-      out += c + ' '.repeat(Math.max(0, end - i - 2)) + (end - i >= 2 ? c : '');
-      i = end;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      const stop = end === -1 ? sql.length : end;
-      out += ' '.repeat(stop - i);
-      i = stop;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end === -1 ? sql.length : end + 2;
-      out += ' '.repeat(stop - i);
-      i = stop;
-    } else {
-      out += c;
+    const end = endOfNonCode(sql, i);
+    if (end === undefined) {
+      out += sql[i];
       i++;
+      continue;
     }
+    const c = sql[i]!;
+    // Quotes keep their delimiters so that the result still reads as SQL.
+    out += c === "'" || c === '"' ? c + ' '.repeat(Math.max(0, end - i - 2)) + (end - i >= 2 ? c : '') : ' '.repeat(end - i);
+    i = end;
   }
   return out;
 }

@@ -217,7 +217,7 @@ export function loadCareful(source: SourceFile, limits: LoaderLimits = defaultLi
     return result;
   }
 
-  docs.forEach((doc, index) => {
+  docs.forEach((doc) => {
     let broken = false;
     for (const err of doc.errors) {
       broken = true;
