@@ -19,10 +19,15 @@ export function writeArtifacts(outDir: string, artifacts: readonly Artifact[]): 
   const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   try {
+    const made = new Set<string>();
     for (const a of artifacts) {
       if (a.path.split('/').some((p) => p === '..' || p === '') || a.path.startsWith('/')) throw new Error(`refusing artifact path ${a.path}`);
       const file = join(tmp, ...a.path.split('/'));
-      mkdirSync(dirname(file), { recursive: true });
+      const dir = dirname(file);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       writeFileSync(file, a.content);
     }
     const old = join(parent, `.${basename(outDir)}.old-${process.pid}`);
