@@ -14,7 +14,7 @@ const dbtYmlSchemaPath = join(REFERENCE, 'dbt-jsonschema', 'dbt_yml_files-latest
 
 describe('reference schemas', () => {
   it('are present (../shared/reference)', () => {
-    for (const p of [crdPath, dbtProjectSchemaPath, dbtYmlSchemaPath]) expect(existsSync(p), p).toBe(true);
+    for (const p of [crdPath, dbtProjectSchemaPath, dbtYmlSchemaPath]) expect(existsSync(p), `${p} is missing: the tests expect the project's shared/ folder beside the clone, or LAKESPEC_SHARED`).toBe(true);
   });
 
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });

@@ -6,5 +6,6 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
 export const EXAMPLES = join(ROOT, 'examples');
 export const GOLDEN = join(ROOT, 'test', 'golden');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
-export const SHARED = join(ROOT, '..', 'shared');
+/** The project's shared/ folder: beside the clone (as CI and developers have it), or LAKESPEC_SHARED. */
+export const SHARED = process.env.LAKESPEC_SHARED ?? join(ROOT, '..', 'shared');
 export const REFERENCE = join(SHARED, 'reference');
