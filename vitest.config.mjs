@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['dist/test/**/*.test.js'],
+    // The real-engine tests run with `npm run test:engines` (vitest.engines.config.mjs).
+    exclude: ['dist/test/engines/**', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -152,11 +152,11 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
   }
 }
 
-/** A files connection's path joined with the step's path, relative to the spec root. */
+/** A files connection's path joined with the step's path: relative to the spec root, or absolute when the connection's path is. */
 export function filesPath(step: IRIngestStep): string {
-  const base = String(step.source.connection.config.path ?? '.').replace(/\/+$/, '');
+  const base = String(step.source.connection.config.path ?? '.');
   const joined = `${base}/${step.source.path}`.split('/').filter((p) => p !== '' && p !== '.');
-  return joined.join('/');
+  return (base.startsWith('/') ? '/' : '') + joined.join('/');
 }
 
 export { indent };

@@ -79,3 +79,13 @@ spec:
 
   });
 }
+
+describe('file sources', () => {
+  it('keep an absolute connection path absolute and a relative one relative to the spec root', async () => {
+    const { filesPath } = await import('../../compiler/backends/sql-backend.js');
+    const step = (path: string) => ({ source: { connection: { config: { path } }, path: 'x/orders.csv' } }) as never;
+    expect(filesPath(step('/srv/exports/'))).toBe('/srv/exports/x/orders.csv');
+    expect(filesPath(step('./data'))).toBe('data/x/orders.csv');
+    expect(filesPath(step('data'))).toBe('data/x/orders.csv');
+  });
+});

@@ -15,7 +15,7 @@ SELECT
   CAST("ingested"."write_date" AS TIMESTAMP) AS "write_date"
 FROM (
   SELECT *
-  FROM read_csv('srv/exports/odoo/res_partner.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'name': 'VARCHAR', 'email': 'VARCHAR', 'country_code': 'VARCHAR', 'customer_rank': 'INTEGER', 'is_company': 'BOOLEAN', 'active': 'BOOLEAN', 'write_date': 'TIMESTAMP'}) AS "src"
+  FROM read_csv('/srv/exports/odoo/res_partner.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'name': 'VARCHAR', 'email': 'VARCHAR', 'country_code': 'VARCHAR', 'customer_rank': 'INTEGER', 'is_company': 'BOOLEAN', 'active': 'BOOLEAN', 'write_date': 'TIMESTAMP'}) AS "src"
 ) AS "ingested";
 
 -- check not_null_id_write_date (error): offending rows
@@ -49,7 +49,7 @@ SELECT
   CAST("ingested"."write_date" AS TIMESTAMP) AS "write_date"
 FROM (
   SELECT *
-  FROM read_csv('srv/exports/odoo/product_product.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'default_code': 'VARCHAR', 'name': 'VARCHAR', 'categ_name': 'VARCHAR', 'list_price': 'DECIMAL(12, 2)', 'active': 'BOOLEAN', 'write_date': 'TIMESTAMP'}) AS "src"
+  FROM read_csv('/srv/exports/odoo/product_product.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'default_code': 'VARCHAR', 'name': 'VARCHAR', 'categ_name': 'VARCHAR', 'list_price': 'DECIMAL(12, 2)', 'active': 'BOOLEAN', 'write_date': 'TIMESTAMP'}) AS "src"
 ) AS "ingested";
 
 -- check unique_id (error): offending rows
@@ -74,7 +74,7 @@ USING (
     CAST("ingested"."write_date" AS TIMESTAMP) AS "write_date"
   FROM (
     SELECT *
-    FROM read_csv('srv/exports/odoo/sale_order.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'name': 'VARCHAR', 'partner_id': 'BIGINT', 'date_order': 'TIMESTAMP', 'state': 'VARCHAR', 'amount_untaxed': 'DECIMAL(14, 2)', 'amount_total': 'DECIMAL(14, 2)', 'currency': 'VARCHAR', 'write_date': 'TIMESTAMP'}) AS "src"
+    FROM read_csv('/srv/exports/odoo/sale_order.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'name': 'VARCHAR', 'partner_id': 'BIGINT', 'date_order': 'TIMESTAMP', 'state': 'VARCHAR', 'amount_untaxed': 'DECIMAL(14, 2)', 'amount_total': 'DECIMAL(14, 2)', 'currency': 'VARCHAR', 'write_date': 'TIMESTAMP'}) AS "src"
     WHERE (SELECT max("write_date") FROM "prod_lakehouse"."finance_bronze"."odoo_sale_order") IS NULL OR "src"."write_date" > (SELECT max("write_date") FROM "prod_lakehouse"."finance_bronze"."odoo_sale_order")
   ) AS "ingested"
 ) AS "src"
@@ -106,7 +106,7 @@ USING (
     CAST("ingested"."write_date" AS TIMESTAMP) AS "write_date"
   FROM (
     SELECT *
-    FROM read_csv('srv/exports/odoo/sale_order_line.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'order_id': 'BIGINT', 'product_id': 'BIGINT', 'product_uom_qty': 'DECIMAL(12, 3)', 'price_unit': 'DECIMAL(12, 2)', 'discount': 'DECIMAL(5, 2)', 'price_subtotal': 'DECIMAL(14, 2)', 'write_date': 'TIMESTAMP'}) AS "src"
+    FROM read_csv('/srv/exports/odoo/sale_order_line.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'order_id': 'BIGINT', 'product_id': 'BIGINT', 'product_uom_qty': 'DECIMAL(12, 3)', 'price_unit': 'DECIMAL(12, 2)', 'discount': 'DECIMAL(5, 2)', 'price_subtotal': 'DECIMAL(14, 2)', 'write_date': 'TIMESTAMP'}) AS "src"
     WHERE (SELECT max("write_date") FROM "prod_lakehouse"."finance_bronze"."odoo_sale_order_line") IS NULL OR "src"."write_date" > (SELECT max("write_date") FROM "prod_lakehouse"."finance_bronze"."odoo_sale_order_line")
   ) AS "ingested"
 ) AS "src"
@@ -132,7 +132,7 @@ USING (
     CAST("ingested"."write_date" AS TIMESTAMP) AS "write_date"
   FROM (
     SELECT *
-    FROM read_csv('srv/exports/odoo/account_move.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'name': 'VARCHAR', 'partner_id': 'BIGINT', 'invoice_origin': 'VARCHAR', 'move_type': 'VARCHAR', 'state': 'VARCHAR', 'invoice_date': 'DATE', 'invoice_date_due': 'DATE', 'amount_total': 'DECIMAL(14, 2)', 'amount_residual': 'DECIMAL(14, 2)', 'payment_state': 'VARCHAR', 'write_date': 'TIMESTAMP'}) AS "src"
+    FROM read_csv('/srv/exports/odoo/account_move.csv', header = true, auto_detect = false, columns = {'id': 'BIGINT', 'name': 'VARCHAR', 'partner_id': 'BIGINT', 'invoice_origin': 'VARCHAR', 'move_type': 'VARCHAR', 'state': 'VARCHAR', 'invoice_date': 'DATE', 'invoice_date_due': 'DATE', 'amount_total': 'DECIMAL(14, 2)', 'amount_residual': 'DECIMAL(14, 2)', 'payment_state': 'VARCHAR', 'write_date': 'TIMESTAMP'}) AS "src"
     WHERE (SELECT max("write_date") FROM "prod_lakehouse"."finance_bronze"."odoo_account_move") IS NULL OR "src"."write_date" > (SELECT max("write_date") FROM "prod_lakehouse"."finance_bronze"."odoo_account_move")
   ) AS "ingested"
 ) AS "src"

@@ -15,7 +15,7 @@ CREATE TABLE "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__partners"
 )
 WITH (format = 'PARQUET');
 
--- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__partners": srv/exports/odoo/res_partner.csv
+-- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__partners": /srv/exports/odoo/res_partner.csv
 
 DELETE FROM "prod_lakehouse"."finance_bronze"."odoo_res_partner";
 
@@ -67,7 +67,7 @@ CREATE TABLE "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__products"
 )
 WITH (format = 'PARQUET');
 
--- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__products": srv/exports/odoo/product_product.csv
+-- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__products": /srv/exports/odoo/product_product.csv
 
 DELETE FROM "prod_lakehouse"."finance_bronze"."odoo_product";
 
@@ -110,7 +110,7 @@ CREATE TABLE "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__sale_orde
 )
 WITH (format = 'PARQUET');
 
--- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__sale_orders": srv/exports/odoo/sale_order.csv
+-- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__sale_orders": /srv/exports/odoo/sale_order.csv
 
 MERGE INTO "prod_lakehouse"."finance_bronze"."odoo_sale_order" AS "tgt"
 USING (
@@ -161,7 +161,7 @@ CREATE TABLE "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__sale_orde
 )
 WITH (format = 'PARQUET');
 
--- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__sale_order_lines": srv/exports/odoo/sale_order_line.csv
+-- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__sale_order_lines": /srv/exports/odoo/sale_order_line.csv
 
 MERGE INTO "prod_lakehouse"."finance_bronze"."odoo_sale_order_line" AS "tgt"
 USING (
@@ -205,7 +205,7 @@ CREATE TABLE "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__account_m
 )
 WITH (format = 'PARQUET');
 
--- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__account_moves": srv/exports/odoo/account_move.csv
+-- extract from connection odoo_export (files) into "prod_lakehouse"."finance_bronze"."__ls_stage_erp_ingest__account_moves": /srv/exports/odoo/account_move.csv
 
 MERGE INTO "prod_lakehouse"."finance_bronze"."odoo_account_move" AS "tgt"
 USING (

