@@ -17,7 +17,7 @@ async function runFinance(): Promise<{ tables: Record<string, { rows: number; ha
     const warnings = await runPipelines(duck, r.artifacts, ['erp_ingest', 'sales_silver', 'finance_marts', 'customer_marts']);
     const tables: Record<string, { rows: number; hash: string }> = {};
     for (const t of r.ir!.tables) {
-      tables[t.name] = await duckTableHash(duck, `"${t.physical.catalog}"."${t.physical.schema}"."${t.physical.table}"`, t.columns.map((c) => c.name));
+      tables[t.name] = await duckTableHash(duck, `"${t.physical.catalog}"."${t.physical.schema}"."${t.physical.table}"`, t.columns);
     }
     return { tables, warnings };
   } finally {
