@@ -9,7 +9,7 @@ import { formatSqlType, readSpecFiles } from '../../spec/index.js';
 import { engines } from '../harness/engines.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres-server.js';
 import { type TrinoServer, startTrino } from '../harness/trino-server.js';
-import { readCsv } from '../helpers/csv-rows.js';
+import { type FileExtract, extractFile } from '../helpers/trino-pipelines.js';
 import { createTables, duckTableHash, openDuck, rowExpression, rowsHash, runPipelines } from '../helpers/duckdb-pipelines.js';
 import { EXAMPLES } from '../helpers/paths.js';
 import { splitSql } from '../helpers/split-sql.js';
@@ -36,33 +36,6 @@ afterAll(async () => {
   await trino?.stop();
   await pg?.stop();
 });
-
-/** A CSV value as a typed literal; ISO timestamps (2026-03-02T17:00:00) become Trino's form. */
-function literal(value: string, type: string): string {
-  const v = type.startsWith('timestamp') ? value.replace(/^(\d{4}-\d\d-\d\d)T/, '$1 ') : value;
-  return `CAST(${dialect.stringLiteral(v)} AS ${type})`;
-}
-
-/** What the Trino executor does for an extract from a files connection: load the rows into the staging table. */
-async function extractFile(action: Extract): Promise<number> {
-  // prod reads /srv/exports/odoo, which this machine does not have: use the same sample files.
-  const file = action.path!.startsWith('/') ? join(root, 'data', action.path!.split('/').pop()!) : join(root, action.path!);
-  const { header, rows } = readCsv(file);
-  const types = new Map(action.columns.map((c) => [c.name, c.type]));
-  const cols = action.columns.map((c) => c.name);
-  const idx = cols.map((c) => header.indexOf(c));
-  for (const [i, c] of cols.entries()) if (idx[i] === -1) throw new Error(`${action.path} has no column ${c}`);
-  for (let start = 0; start < rows.length; start += 200) {
-    const values = rows
-      .slice(start, start + 200)
-      .map((r) => `(${idx.map((j, k) => (r[j] === null ? 'NULL' : literal(r[j]!, types.get(cols[k]!)!))).join(', ')})`)
-      .join(',\n');
-    await trino.query(`INSERT INTO ${action.into} (${cols.map((c) => dialect.quoteIdent(c)).join(', ')}) VALUES\n${values}`);
-  }
-  return rows.length;
-}
-
-type Extract = { kind: 'extract'; into: string; path?: string; columns: { name: string; type: string }[] };
 
 for (const env of ENVS) {
   describe(`Trino conformance: examples/finance (${env})`, () => {
@@ -99,7 +72,7 @@ for (const env of ENVS) {
         for (const step of plan.steps) {
           for (const action of step.actions) {
             if (action.kind === 'sql') await trino.query(action.sql);
-            else expect(await extractFile(action as unknown as Extract)).toBeGreaterThan(0);
+            else expect(await extractFile(trino, action as unknown as FileExtract, root)).toBeGreaterThan(0);
           }
           const [catalog, schema, table] = step.table.split('.');
           const count = (await trino.query(`SELECT count(*) FROM "${catalog}"."${schema}"."${table}"`)).rows[0]![0] as number;
@@ -119,7 +92,7 @@ for (const env of ENVS) {
       const before = (await trino.query(`SELECT count(*), sum(amount_total) FROM "${catalog}"."${schema}"."${table}"`)).rows[0];
       for (const action of step.actions) {
         if (action.kind === 'sql') await trino.query(action.sql);
-        else await extractFile(action as unknown as Extract);
+        else await extractFile(trino, action as unknown as FileExtract, root);
       }
       const after = (await trino.query(`SELECT count(*), sum(amount_total) FROM "${catalog}"."${schema}"."${table}"`)).rows[0];
       expect(after).toEqual(before);
@@ -145,7 +118,7 @@ describe('cross-engine equivalence: gold tables on Trino and on DuckDB (dev)', (
       for (const step of plans.find((p) => p.pipeline === name)!.steps) {
         for (const action of step.actions) {
           if (action.kind === 'sql') await trino.query(action.sql);
-          else await extractFile(action as unknown as Extract);
+          else await extractFile(trino, action as unknown as FileExtract, root);
         }
       }
     }
