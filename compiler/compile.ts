@@ -70,7 +70,7 @@ export const UNKNOWN_SHA = 'unknown';
 
 export function compile(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
   const cache = options.cache ?? new CompileCache();
-  const analysis = analyze(files, { ...(options.environment !== undefined ? { environment: options.environment } : {}), cache: cache.parse, resolveCache: cache.resolve });
+  const analysis = analyze(files, { ...(options.environment !== undefined ? { environment: options.environment } : { defaultOnly: true }), cache: cache.parse, resolveCache: cache.resolve });
   const project = [...analysis.projects.values()][0];
   if (!project || hasErrors(analysis.diagnostics)) return { artifacts: [], diagnostics: analysis.diagnostics };
   const ir = lower(project, { gitSha: options.gitSha ?? UNKNOWN_SHA }, cache.lower);

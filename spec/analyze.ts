@@ -6,8 +6,9 @@ import { ResolveCache, environmentsOf, resolveProject } from './resolve-project.
 import type { SourceFile } from './source-file.js';
 
 export interface AnalyzeOptions {
-  /** One environment; when absent every declared environment is checked. */
+  /** One environment; when absent every declared environment is checked (or, with `defaultOnly`, the workspace's default). */
   environment?: string;
+  defaultOnly?: boolean;
   cache?: ParseCache;
   resolveCache?: ResolveCache;
 }
@@ -23,8 +24,9 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions = 
   const parsed = parseSpecs(files, options.cache ? { cache: options.cache } : {});
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const projects = new Map<string, ResolvedProject>();
-  const envs = options.environment !== undefined ? [options.environment] : environmentsOf(parsed);
-  if (envs.length === 0) envs.push(undefined as unknown as string);
+  // `undefined` asks resolveProject for the workspace's default environment.
+  const envs: (string | undefined)[] = options.environment !== undefined ? [options.environment] : options.defaultOnly ? [undefined] : environmentsOf(parsed);
+  if (envs.length === 0) envs.push(undefined);
   const resolveCache = options.resolveCache ?? new ResolveCache();
   for (const env of envs) {
     const r = resolveProject(parsed, env, resolveCache);

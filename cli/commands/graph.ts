@@ -23,7 +23,7 @@ export function graphCommand(argv: string[], io: Io): number {
   }
   const format = values.json ? 'json' : oneOf(values.format, ['mermaid', 'dot', 'json'] as const, '--format', 'mermaid');
   const project = loadProject(io.cwd, positionals[0]);
-  const analysis = analyze(project.files, { environment: values.env ?? (undefined as unknown as string) });
+  const analysis = analyze(project.files, values.env !== undefined ? { environment: values.env } : { defaultOnly: true });
   const diags = [...project.readDiagnostics, ...analysis.diagnostics];
   const resolved = [...analysis.projects.values()][0];
   if (!resolved || hasErrors(diags)) {

@@ -81,3 +81,11 @@ describe('determinism: key order inside the YAML', () => {
     expect(b.artifacts.filter((x) => x.path !== 'manifest.json')).toEqual(a.artifacts.filter((x) => x.path !== 'manifest.json'));
   });
 });
+
+describe('default environment', () => {
+  it('compile without an environment uses the workspace defaultEnvironment, not the first declared', () => {
+    const swapped = files.map((f) => (f.path === 'workspace.yaml' ? { ...f, text: f.text.replace('defaultEnvironment: dev', 'defaultEnvironment: prod') } : f));
+    expect(compile(swapped, { gitSha: SHA }).manifest!.environment).toBe('prod');
+    expect(compile(files, { gitSha: SHA }).manifest!.environment).toBe('dev');
+  });
+});
