@@ -189,12 +189,12 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache
     const { overrides, ...base } = r.spec;
     const spec = overlay<PipelineSpec>([ws.spec.defaults?.pipeline, wsEnv.defaults?.pipeline, base, overrides?.[env.overlayFrom]]);
     // What this pipeline's resolution looked at: its connections and datasets, by identity.
+    // (Bare table names always produce a diagnostic, and a pipeline with diagnostics is never cached.)
     const deps: unknown[] = [envKey, ws, connections.get(spec.connection ?? '')?.resolved];
     for (const st of spec.steps) {
       deps.push(datasets.get(st.into)?.ds ?? knownDataset(st.into));
       if (st.from) deps.push(connections.get(st.from.connection)?.resolved);
       if (st.sql) for (const ref of template(st, st.sql).refs) deps.push(datasets.get(ref.dataset)?.ds ?? knownDataset(ref.dataset));
-      if (st.sql) for (const bare of template(st, st.sql).bareTables) deps.push(bare.name, ...datasetsNamed(datasets, bare.name));
     }
     // Diagnostics may suggest names from the whole project ("did you mean …"), which the
     // deps do not capture: a pipeline with problems is resolved afresh each time.
@@ -311,11 +311,6 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache
   };
   if (ws.description !== undefined) project.workspace.description = ws.description;
   return { project, diagnostics: diags };
-}
-
-function datasetsNamed(datasets: Map<string, { ds: ResolvedDataset }>, bare: string): ResolvedDataset[] {
-  const d = datasets.get(bare);
-  return d ? [d.ds] : [];
 }
 
 function resolveConnection(r: Resource<'Connection'>, env: EnvironmentChoice, loc: Locator): { resolved?: ResolvedConnection; diags: Diagnostic[] } {
