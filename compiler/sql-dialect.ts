@@ -98,6 +98,11 @@ export abstract class SqlDialect {
     return `SELECT\n${cols}\nFROM (\n${indent(query)}\n) AS ${this.quoteIdent(alias)}`;
   }
 
+  /** `"name" type` for each column, without constraints or comments (staging tables, read schemas). */
+  plainColumns(t: IRTable, separator: string): string {
+    return t.columns.map((c) => `${this.quoteIdent(c.name)} ${this.typeName(c.type)}`).join(separator);
+  }
+
   columnList(t: IRTable): string {
     return t.columns.map((c) => this.quoteIdent(c.name)).join(', ');
   }

@@ -123,7 +123,7 @@ export class DbtBackend implements Backend {
   }
 
   private model(t: IRTable, step: IRTransformStep, relation: (n: string) => string): string {
-    const q = (s: string) => '"' + s.replace(/"/g, '""') + '"';
+    const q = (s: string) => duck.quoteIdent(s); // dbt-duckdb and dbt-trino both take standard quoting
     const cfg: string[] = [];
     const w = step.write;
     if (w.kind === 'replace') cfg.push(`materialized='table'`);

@@ -33,7 +33,7 @@ export class DuckDbBackend extends SqlBackend<DuckDbDialect> {
       return { before: [], relation: d.readFile(filesPath(step), step.source.format ?? 'csv', target), after: [] };
     }
     const stage = d.quoteIdent(`__ls_stage_${step.pipeline}__${step.name}`);
-    const cols = target.columns.map((c) => `  ${d.quoteIdent(c.name)} ${d.typeName(c.type)}`).join(',\n');
+    const cols = '  ' + d.plainColumns(target, ',\n  ');
     return this.stagedExtract(step, target, stage, `CREATE TEMP TABLE ${stage} (\n${cols}\n)`, `DROP TABLE IF EXISTS ${stage}`);
   }
 }

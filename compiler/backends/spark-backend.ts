@@ -121,7 +121,7 @@ export class SparkBackend implements Backend {
         const view = `__ls_src_${s.name}`;
         const conn = s.source.connection;
         if (s.source.path) {
-          sources.push({ view, kind: 'file', path: filesPath(s), format: s.source.format ?? 'csv', schema: target.columns.map((c) => `${d.quoteIdent(c.name)} ${d.typeName(c.type)}`).join(', ') });
+          sources.push({ view, kind: 'file', path: filesPath(s), format: s.source.format ?? 'csv', schema: d.plainColumns(target, ', ') });
         } else {
           const c = conn.config as { host?: string; port?: number; database?: string; user?: string; password?: unknown; schema?: string };
           const table = s.source.table!.includes('.') ? s.source.table! : `${c.schema ?? 'public'}.${s.source.table}`;

@@ -28,7 +28,7 @@ export class TrinoBackend extends SqlBackend<TrinoDialect> {
     }
     const stageTable = { physical: { ...target.physical, table: `__ls_stage_${step.pipeline}__${step.name}` } };
     const stage = d.tableRef(stageTable);
-    const cols = target.columns.map((c) => `  ${d.quoteIdent(c.name)} ${d.typeName(c.type)}`).join(',\n');
+    const cols = '  ' + d.plainColumns(target, ',\n  ');
     return this.stagedExtract(step, target, stage, `CREATE TABLE ${stage} (\n${cols}\n)\nWITH (format = 'PARQUET')`, d.dropTable(stageTable));
   }
 
