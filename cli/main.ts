@@ -10,6 +10,12 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   validate: { load: async () => (await import('./commands/validate.js')).validateCommand, summary: 'check specs: JSON Schema and semantic rules, with file:line:col' },
   compile: { load: async () => (await import('./commands/compile.js')).compileCommand, summary: 'compile specs to Trino, DuckDB, Spark and dbt artifacts with a manifest' },
   graph: { load: async () => (await import('./commands/graph.js')).graphCommand, summary: 'print the dependency graph (Mermaid, DOT or JSON)' },
+  plan: { load: async () => (await import('./commands/plan.js')).planCommand, summary: 'show what an apply would change (desired vs applied vs live)' },
+  apply: { load: async () => (await import('./commands/apply.js')).applyCommand, summary: 'apply the plan to the engine and record the deployment' },
+  run: { load: async () => (await import('./commands/run.js')).runCommand, summary: 'run pipelines now, recorded as a run with phases and events' },
+  runs: { load: async () => (await import('./commands/runs.js')).runsCommand, summary: 'list runs, or show one with its phases, artifacts and events' },
+  drift: { load: async () => (await import('./commands/drift.js')).driftCommand, summary: 'report differences between the applied state and the engine' },
+  up: { load: async () => (await import('./commands/up.js')).upCommand, summary: 'plan, apply and run everything locally, then preview the gold tables' },
 };
 
 export const mainHelp = `lakespec ${VERSION} — a Git-driven control plane for the lakehouse

@@ -4,6 +4,7 @@ import {
   type Engine,
   type PhysicalName,
   type ResolvedCheck,
+  type DestructiveAllowance,
   type ResolvedConnection,
   type ResolvedDataset,
   type ResolvedPipeline,
@@ -109,6 +110,10 @@ export interface IRProject {
   readonly tables: readonly IRTable[];
   readonly pipelines: readonly IRPipeline[];
   readonly connections: readonly ResolvedConnection[];
+  /** Protected environments apply only from the default branch. */
+  readonly protected: boolean;
+  /** Destructive changes the specs allow in this environment (the planner reads them). */
+  readonly allowDestructive: readonly DestructiveAllowance[];
 }
 
 export interface LowerOptions {
@@ -204,6 +209,8 @@ export function lower(project: ResolvedProject, options: LowerOptions, cache: Lo
     tables,
     pipelines,
     connections: [...connections.values()],
+    protected: project.workspace.protected,
+    allowDestructive: project.allowDestructive.map((a) => sortedKeys({ ...a })),
   });
 }
 
@@ -252,6 +259,8 @@ export function irJson(ir: IRProject, fragments: WeakMap<object, string> = new W
     gitSha: ir.gitSha,
     specHash: ir.specHash,
     connections: ir.connections,
+    protected: ir.protected,
+    allowDestructive: ir.allowDestructive,
   });
   const tables = ir.tables.map((table) => frag(table, (t) => ({
         name: t.name,

@@ -75,6 +75,19 @@ export abstract class SqlDialect {
     return `ALTER TABLE ${this.tableRef(t)} ALTER COLUMN ${this.quoteIdent(c.name)} SET DATA TYPE ${this.typeName(c.type)}`;
   }
 
+  dropNotNull(t: IRTable, column: string): string {
+    return `ALTER TABLE ${this.tableRef(t)} ALTER COLUMN ${this.quoteIdent(column)} DROP NOT NULL`;
+  }
+
+  /** Statements that change a table's partitioning (none where the engine has no partitioning). */
+  setPartitioning(_t: IRTable): string[] {
+    return [];
+  }
+
+  commentOnTable(t: IRTable): string {
+    return `COMMENT ON TABLE ${this.tableRef(t)} IS ${t.description ? this.stringLiteral(t.description) : 'NULL'}`;
+  }
+
   dropTable(t: Pick<IRTable, 'physical'>): string {
     return `DROP TABLE IF EXISTS ${this.tableRef(t)}`;
   }

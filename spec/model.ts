@@ -35,6 +35,17 @@ export interface WorkspaceSpec {
   defaults?: { dataset?: Record<string, unknown>; pipeline?: Record<string, unknown> };
   environments: Record<string, EnvironmentSpec>;
   previews?: { basedOn: string; naming?: NamingSpec };
+  allowDestructive?: DestructiveAllowance[];
+}
+
+export type DestructiveChange = 'drop_table' | 'drop_column' | 'narrow_type' | 'change_primary_key';
+
+export interface DestructiveAllowance {
+  dataset: string;
+  changes: DestructiveChange[];
+  columns?: string[];
+  environments?: string[];
+  reason: string;
 }
 
 export interface ConnectionSpec {
@@ -219,7 +230,9 @@ export interface ResolvedConnection {
 }
 
 export interface ResolvedProject {
-  workspace: { name: string; description?: string; owners: string[]; catalog: string };
+  workspace: { name: string; description?: string; owners: string[]; catalog: string; protected: boolean };
+  /** Destructive changes the specs allow in this environment. */
+  allowDestructive: DestructiveAllowance[];
   environment: string;
   connections: ResolvedConnection[];
   datasets: ResolvedDataset[];

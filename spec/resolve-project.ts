@@ -301,7 +301,8 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache
 
   const resolvedConnections = [...connections.values()].map((c) => c.resolved).sort((a, b) => byString(a.name, b.name));
   const project: ResolvedProject = {
-    workspace: { name: ws.name, owners: ws.spec.owners ?? [], catalog: ws.spec.catalog },
+    workspace: { name: ws.name, owners: ws.spec.owners ?? [], catalog: ws.spec.catalog, protected: ws.spec.environments[env.overlayFrom]?.protected === true && env.name === env.overlayFrom },
+    allowDestructive: (ws.spec.allowDestructive ?? []).filter((a) => !a.environments || a.environments.includes(env.name)),
     environment: env.name,
     connections: resolvedConnections,
     datasets: [...datasets.values()].map((d) => d.ds).sort((a, b) => byString(a.name, b.name)),

@@ -34,6 +34,10 @@ export class TrinoDialect extends SqlDialect {
     return `${comment}\nWITH (\n  ${props.join(',\n  ')}\n)`;
   }
 
+  override setPartitioning(t: IRTable): string[] {
+    return [`ALTER TABLE ${this.tableRef(t)} SET PROPERTIES partitioning = ARRAY[${t.partitioning.map((p) => this.stringLiteral(this.partitionField(p))).join(', ')}]`];
+  }
+
   currentTimestamp(): string {
     return 'current_timestamp';
   }

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { type Artifact, type PipelinePlan, TrinoDialect } from '../../compiler/index.js';
 import type { TrinoServer } from '../harness/trino-server.js';
-import { readCsv } from './csv-rows.js';
+import { readCsv } from '../../reconciler/executors/csv-rows.js';
 
 const dialect = new TrinoDialect();
 

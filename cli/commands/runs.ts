@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import { isUuid, openState } from '../../reconciler/index.js';
+import { EXIT, type Io, UsageError, parse, styles } from '../cli-context.js';
+
+export const runsHelp = `Usage: lakespec runs [run-id] [options]
+
+Without a run id: the most recent runs. With one: the run, its phases, its artifacts and
+its events (append-only, in order).
+
+Options:
+  --state DIR          local state folder (default: .lakespec)
+  --database-url URL   PostgreSQL state store (default: $DATABASE_URL)
+  --workspace W        only this workspace
+  --status S           only runs with this status
+  --limit N            how many runs to list (default: 20)
+  --json               machine-readable output
+  -h, --help           show this help
+`;
+
+export async function runsCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    state: { type: 'string' },
+    'database-url': { type: 'string' },
+    workspace: { type: 'string' },
+    status: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.stdout(runsHelp);
+    return EXIT.ok;
+  }
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000');
+  const id = positionals[0];
+  if (id !== undefined && !isUuid(id)) throw new UsageError(`"${id}" is not a run id (a UUID, as "lakespec runs" lists them)`);
+  const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
+  const state = await openState({ dir: resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec'), ...(databaseUrl ? { databaseUrl } : {}) });
+  const s = styles(io);
+  try {
+    const q = state.queue;
+    if (id === undefined) {
+      const runs = await q.listRuns({ ...(values.workspace ? { workspace: values.workspace } : {}), ...(values.status ? { status: values.status } : {}), limit });
+      if (values.json) io.stdout(JSON.stringify({ runs }, null, 2) + '\n');
+      else if (runs.length === 0) io.stdout('No runs yet.\n');
+      else {
+        for (const r of runs) {
+          const mark = r.status === 'succeeded' ? s.green('✔') : r.status === 'failed' ? s.red('✖') : r.status === 'cancelled' ? s.yellow('■') : s.cyan('…');
+          io.stdout(`${mark} ${r.id}  ${r.status.padEnd(9)} ${iso(r.created_at)}  ${r.environment.padEnd(6)} ${r.git_sha.slice(0, 12).padEnd(12)}  ${r.spec_slug}  ${s.dim(`${r.trigger} by ${r.requester}`)}\n`);
+        }
+      }
+      return EXIT.ok;
+    }
+    const run = await q.getRun(id);
+    if (!run) {
+      io.stderr(`lakespec runs: no run ${id} in ${state.describe}\n`);
+      return EXIT.problems;
+    }
+    const [phases, events, artifacts] = await Promise.all([q.phases(id), q.events(id), q.runArtifacts(id)]);
+    if (values.json) {
+      io.stdout(JSON.stringify({ run, phases, artifacts, events }, null, 2) + '\n');
+      return EXIT.ok;
+    }
+    io.stdout(
+      `Run ${run.id}: ${run.status}\n  spec:      ${run.spec_slug}\n  commit:    ${run.git_sha}\n  env:       ${run.environment}\n  trigger:   ${run.trigger} by ${run.requester}\n  created:   ${iso(run.created_at)}\n  finished:  ${run.finished_at ? iso(run.finished_at) : '—'}\n${run.error ? `  error:     ${run.error}\n` : ''}${run.rerun_of ? `  rerun of:  ${run.rerun_of}\n` : ''}\nPhases:\n`,
+    );
+    for (const p of phases) io.stdout(`  ${String(p.position + 1).padStart(2)}. ${p.name.padEnd(36)} ${p.status.padEnd(9)} attempts ${p.attempts}/${p.max_attempts}${p.error ? `  ${s.red(p.error)}` : ''}\n`);
+    io.stdout(`\nArtifacts (${artifacts.length}):\n`);
+    for (const a of artifacts) io.stdout(`  ${a.sha256.slice(0, 12)}  ${String(a.bytes).padStart(7)} B  ${a.phase ? a.phase + '/' : ''}${a.name} ${s.dim(a.kind)}\n`);
+    io.stdout(`\nEvents (${events.length}):\n`);
+    for (const e of events) io.stdout(`  ${iso(e.at)}  ${levelMark(e.level, s)} ${e.type.padEnd(22)} ${e.message}\n`);
+    return EXIT.ok;
+  } finally {
+    await state.close();
+  }
+}
+
+function iso(d: Date | string): string {
+  return new Date(d).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function levelMark(level: string, s: ReturnType<typeof styles>): string {
+  return level === 'error' ? s.red('E') : level === 'warn' ? s.yellow('W') : s.dim('I');
+}

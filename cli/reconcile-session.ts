@@ -1,0 +1,97 @@
+// What plan, apply, run, drift and up share: compile the specs, open the state store (PGlite
+// in .lakespec/ by default, PostgreSQL with --database-url / DATABASE_URL) and the engine
+// (embedded DuckDB by default, Trino with --engine trino).
+import { join, resolve } from 'node:path';
+import { type Artifact, type CompileResult, type IRProject, compile } from '../compiler/index.js';
+import { type DesiredState, DuckDbEngine, type SqlEngine, type State, TrinoEngine, desiredState, openState } from '../reconciler/index.js';
+import { type Diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
+import { type Io, UsageError, displayPathFor, styles } from './cli-context.js';
+import { formatText, summaryLine } from './format-diagnostics.js';
+import { detectGitSha } from './git-sha.js';
+import { type LoadedProject, loadProject } from './load-project.js';
+
+export const SESSION_OPTIONS = {
+  env: { type: 'string' },
+  state: { type: 'string' },
+  'database-url': { type: 'string' },
+  engine: { type: 'string' },
+  'trino-url': { type: 'string' },
+  'git-sha': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export const SESSION_HELP = `  --env E              environment (default: the workspace's defaultEnvironment)
+  --state DIR          local state folder (default: .lakespec); holds the embedded
+                       PGlite store, artifacts and DuckDB files
+  --database-url URL   PostgreSQL state store instead (default: $DATABASE_URL)
+  --engine E           duckdb (embedded, default) or trino
+  --trino-url URL      Trino server for --engine trino (default: $LAKESPEC_TRINO_URL)
+  --git-sha SHA        commit to record (default: git rev-parse HEAD of the specs)
+  --json               machine-readable output`;
+
+export interface SessionValues {
+  env?: string | undefined;
+  state?: string | undefined;
+  'database-url'?: string | undefined;
+  engine?: string | undefined;
+  'trino-url'?: string | undefined;
+  'git-sha'?: string | undefined;
+  json?: boolean | undefined;
+}
+
+export interface Session {
+  project: LoadedProject;
+  compiled: CompileResult & { ir: IRProject };
+  artifacts: Artifact[];
+  manifestHash: string;
+  desired: DesiredState;
+  state: State;
+  engine: SqlEngine;
+  stateDir: string;
+  close(): Promise<void>;
+}
+
+/** Compiles first: with errors, prints them and returns undefined (nothing is opened). */
+export async function openSession(io: Io, values: SessionValues, dir: string | undefined): Promise<Session | undefined> {
+  const engineId = values.engine ?? 'duckdb';
+  if (engineId !== 'duckdb' && engineId !== 'trino') throw new UsageError(`--engine must be duckdb or trino (got "${engineId}")`);
+  const trinoUrl = values['trino-url'] ?? io.env.LAKESPEC_TRINO_URL;
+  if (engineId === 'trino' && !trinoUrl) throw new UsageError('--engine trino needs --trino-url http://host:port (or LAKESPEC_TRINO_URL)');
+  const sha = values['git-sha'];
+  if (sha !== undefined && !/^[0-9a-f]{7,64}$/.test(sha)) throw new UsageError('--git-sha must be a hexadecimal commit id');
+  const project = loadProject(io.cwd, dir);
+  const gitSha = sha ?? detectGitSha(project.root) ?? 'unknown';
+  // Every backend, so the artifact set hash is the one `lakespec compile` reports.
+  const compiled = compile(project.files, { ...(values.env !== undefined ? { environment: values.env } : {}), gitSha });
+  const diagnostics: Diagnostic[] = sortDiagnostics([...project.readDiagnostics, ...compiled.diagnostics]);
+  if (hasErrors(diagnostics) || !compiled.ir || !compiled.manifest) {
+    const s = styles(io);
+    io.stderr(formatText(diagnostics, displayPathFor(io, project.root), project.sourceOf, s));
+    io.stderr(summaryLine(diagnostics, project.files.length, s, ' — nothing planned') + '\n');
+    return undefined;
+  }
+  const stateDir = resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec');
+  const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
+  const state = await openState({ dir: stateDir, ...(databaseUrl ? { databaseUrl } : {}) });
+  let engine: SqlEngine;
+  try {
+    engine = engineId === 'trino' ? new TrinoEngine({ server: trinoUrl!, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }) : await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project.root });
+  } catch (e) {
+    await state.close();
+    throw e;
+  }
+  return {
+    project,
+    compiled: compiled as CompileResult & { ir: IRProject },
+    artifacts: compiled.artifacts,
+    manifestHash: compiled.manifest.setHash,
+    desired: desiredState(compiled.ir),
+    state,
+    engine,
+    stateDir,
+    close: async () => {
+      await engine.close().catch(() => {});
+      await state.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// Runs a run's phases in this process and prints them as they progress; also renders
+// small result tables. Used by `run`, `apply --run` and `up`.
+import { type Run, type RunEvent, SqlStepExecutor, Worker, sleep } from '../reconciler/index.js';
+import type { Io } from './cli-context.js';
+import type { Styler } from './format-diagnostics.js';
+import type { Session } from './reconcile-session.js';
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+export async function runInProcess(session: Session, run: Run, io: Io, s: Styler, quiet = false): Promise<Run> {
+  const { queue } = session.state;
+  const worker = new Worker(queue, [new SqlStepExecutor({ engine: session.engine, filesRoot: session.project.root })], { idleMs: 50 });
+  let seq = 0;
+  const width = Math.max(...(await queue.phases(run.id)).map((p) => p.name.length), 10);
+  const started = new Map<string, number>();
+  for (;;) {
+    const worked = await worker.runOnce();
+    for (const e of await queue.events(run.id, seq)) {
+      seq = Number(e.seq);
+      if (!quiet) io.stdout(eventLine(e, width, s, started));
+    }
+    const now = (await queue.getRun(run.id))!;
+    if (TERMINAL.has(now.status)) return now;
+    // Waiting for a retry's backoff (or for another worker) — poll gently.
+    if (!worked) await sleep(100);
+  }
+}
+
+function eventLine(e: RunEvent, width: number, s: Styler, started: Map<string, number>): string {
+  const name = (e.phase ?? '').padEnd(width);
+  switch (e.type) {
+    case 'PHASE_STARTED':
+      started.set(e.phase ?? '', new Date(e.at).getTime());
+      return '';
+    case 'PHASE_SUCCEEDED': {
+      const out = (e.payload.output ?? {}) as { rows?: number; checks?: Record<string, unknown> };
+      const t0 = started.get(e.phase ?? '');
+      const secs = t0 ? ` ${s.dim(`${((new Date(e.at).getTime() - t0) / 1000).toFixed(2)} s`)}` : '';
+      const checks = out.checks ? Object.keys(out.checks).length : 0;
+      return `  ${s.green('✔')} ${name} ${String(out.rows ?? '').padStart(6)} rows${checks ? s.dim(`, ${checks} check${checks === 1 ? '' : 's'}`) : ''}${secs}\n`;
+    }
+    case 'PHASE_FAILED':
+      return `  ${e.level === 'error' ? s.red('✖') : s.yellow('↻')} ${name} ${e.message.replace(`${e.phase} `, '')}\n`;
+    case 'PHASE_PROGRESS':
+      return e.level === 'warn' ? `  ${s.yellow('!')} ${name} ${e.message}\n` : '';
+    case 'PHASE_LEASE_EXPIRED':
+      return `  ${s.yellow('!')} ${name} ${e.message}\n`;
+    case 'RUN_SUCCEEDED':
+      return `\n${s.green('✔')} ${e.message}\n`;
+    case 'RUN_FAILED':
+      return `\n${s.red('✖')} ${e.message}\n`;
+    case 'RUN_CANCELLED':
+      return `\n${s.yellow('■')} ${e.message}\n`;
+    default:
+      return '';
+  }
+}
+
+/** A small box-drawn table of rows (values shown as text, long ones cut). */
+export function renderTable(columns: string[], rows: unknown[][], max = 28): string {
+  const cell = (v: unknown) => {
+    const t = v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return t.length > max ? t.slice(0, max - 1) + '…' : t;
+  };
+  const cells = rows.map((r) => r.map(cell));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
+  const line = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
+  const row = (vals: string[]) => '│' + vals.map((v, i) => ` ${v.padEnd(widths[i]!)} `).join('│') + '│';
+  return [line('┌', '┬', '┐'), row(columns), line('├', '┼', '┤'), ...cells.map(row), line('└', '┴', '┘')].join('\n') + '\n';
+}

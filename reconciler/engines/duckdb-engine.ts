@@ -1,0 +1,93 @@
+// DuckDB, the embedded default: each physical catalog is a database file in the data
+// folder, attached under its name; relative file paths resolve against the spec root.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDbBackend } from '../../compiler/index.js';
+import type { LiveTable } from '../plan/catalog-state.js';
+import type { SqlEngine } from './sql-engine.js';
+
+export interface DuckDbEngineOptions {
+  /** Folder of the catalog files; undefined keeps everything in memory. */
+  dataDir?: string;
+  /** Where relative file paths of files connections resolve. */
+  filesRoot: string;
+}
+
+const sq = (s: string) => "'" + s.replace(/'/g, "''") + "'";
+const dq = (s: string) => '"' + s.replace(/"/g, '""') + '"';
+
+export class DuckDbEngine implements SqlEngine {
+  readonly id = 'duckdb' as const;
+  readonly backend = new DuckDbBackend();
+  readonly transactionalDdl = true;
+  private readonly attached = new Set<string>();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly options: DuckDbEngineOptions,
+  ) {}
+
+  static async open(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    await conn.run(`SET file_search_path = ${sq(options.filesRoot)}`);
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    return new DuckDbEngine(instance, conn, options);
+  }
+
+  async prepare(catalogs: readonly string[]): Promise<void> {
+    for (const c of catalogs) {
+      if (this.attached.has(c)) continue;
+      const path = this.options.dataDir ? join(this.options.dataDir, `${c}.duckdb`) : ':memory:';
+      await this.conn.run(`ATTACH ${sq(path)} AS ${dq(c)}`);
+      this.attached.add(c);
+    }
+  }
+
+  /** Catalog files that exist in the data folder (for drift and live reads). */
+  catalogExists(c: string): boolean {
+    return this.attached.has(c) || (this.options.dataDir !== undefined && existsSync(join(this.options.dataDir, `${c}.duckdb`)));
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  async rows(sql: string): Promise<unknown[][]> {
+    return (await this.conn.runAndReadAll(sql)).getRowsJson() as unknown[][];
+  }
+
+  async records(sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const r = await this.conn.runAndReadAll(sql);
+    return { columns: r.columnNames(), rows: r.getRowsJson() as unknown[][] };
+  }
+
+  begin = () => this.run('BEGIN TRANSACTION');
+  commit = () => this.run('COMMIT');
+  rollback = () => this.run('ROLLBACK');
+
+  async liveTables(catalogs: readonly string[]): Promise<LiveTable[]> {
+    const present = catalogs.filter((c) => this.catalogExists(c));
+    await this.prepare(present);
+    if (present.length === 0) return [];
+    const rows = await this.rows(
+      `SELECT table_catalog, table_schema, table_name, column_name, data_type, is_nullable FROM information_schema.columns
+       WHERE table_catalog IN (${present.map(sq).join(', ')}) ORDER BY table_catalog, table_schema, table_name, ordinal_position`,
+    );
+    const out = new Map<string, LiveTable>();
+    for (const [catalog, schema, table, column, type, nullable] of rows as string[][]) {
+      const key = `${catalog}.${schema}.${table}`;
+      let t = out.get(key);
+      if (!t) out.set(key, (t = { physical: { catalog: catalog!, schema: schema!, table: table! }, columns: [] }));
+      t.columns.push({ name: column!, type: type!, nullable: nullable === 'YES' });
+    }
+    return [...out.values()];
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,24 @@
+// A SQL engine the reconciler applies DDL to and runs pipeline steps on. DuckDB (embedded)
+// and Trino implement it; the applier and the SQL executor only see this interface.
+import type { SqlBackend } from '../../compiler/backends/sql-backend.js';
+import type { SqlDialect } from '../../compiler/index.js';
+import type { LiveTable } from '../plan/catalog-state.js';
+
+export interface SqlEngine {
+  readonly id: 'duckdb' | 'trino';
+  readonly backend: SqlBackend<SqlDialect>;
+  /** DDL inside a transaction is all-or-nothing (DuckDB yes, Trino/Iceberg no). */
+  readonly transactionalDdl: boolean;
+  /** Makes sure the physical catalogs exist / are attached. */
+  prepare(catalogs: readonly string[]): Promise<void>;
+  run(sql: string): Promise<void>;
+  /** Rows as arrays of JSON-friendly values. */
+  rows(sql: string): Promise<unknown[][]>;
+  /** Rows with column names. */
+  records(sql: string): Promise<{ columns: string[]; rows: unknown[][] }>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  liveTables(catalogs: readonly string[]): Promise<LiveTable[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,37 @@
+// The executor plug-in interface: one phase in, an output manifest out. Executors never
+// touch the state store directly; they report through the context, which checks the lease.
+import type { Claim, EventLevel } from '../runs/run-types.js';
+
+export interface PhaseContext {
+  readonly claim: Claim;
+  /** Aborted when the lease is lost, the run is cancelled or the phase times out. */
+  readonly signal: AbortSignal;
+  progress(message: string, payload?: Record<string, unknown>): Promise<void>;
+  event(type: string, level: EventLevel, message: string, payload?: Record<string, unknown>): Promise<void>;
+  /** Stores bytes as a content-addressed artifact of this phase; returns the digest. */
+  artifact(name: string, kind: string, bytes: string | Uint8Array, mediaType?: string): Promise<string>;
+  /** Throws LeaseLostError unless this worker still holds the lease: call right before committing a side effect. */
+  fence(): Promise<void>;
+}
+
+export interface Executor {
+  readonly id: string;
+  execute(input: unknown, ctx: PhaseContext): Promise<Record<string, unknown>>;
+}
+
+/** A failure an executor knows the kind of. Terminal ones (bad SQL, failed checks) are never retried. */
+export class ExecutionError extends Error {
+  constructor(
+    message: string,
+    readonly terminal: boolean,
+    readonly output?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export class LeaseLostError extends Error {
+  constructor(message = 'the lease on this phase was lost') {
+    super(message);
+  }
+}

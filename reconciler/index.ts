@@ -1,0 +1,26 @@
+// Public surface of the reconciler: state store, planner, applier, runs and executors.
+export { type Db, type Queryable, StoreError, isTransientDbError } from './state/db.js';
+export { openPglite } from './state/pglite-db.js';
+export { openPostgres } from './state/pg-db.js';
+export { migrate } from './state/migrate.js';
+export { MIGRATIONS } from './state/migrations/index.js';
+export { CatalogStore, type Deployment, secretRefs } from './state/catalog-store.js';
+export { openState, redactUrl, type State, type StateOptions } from './open-state.js';
+export { type ArtifactStore, LocalArtifactStore, digest } from './artifacts/artifact-store.js';
+export { RunQueue, type QueueOptions, isUuid } from './runs/run-queue.js';
+export * from './runs/run-types.js';
+export { Worker, retryDb, sleep } from './runs/worker.js';
+export { desiredState, tableState, qualified, type DesiredState, type CatalogState, type TableState, type LiveTable } from './plan/catalog-state.js';
+export { plan, planAction, type Plan, type Stage, type StageKind, type PlanOptions } from './plan/planner.js';
+export { formatPlan, summaryLine as planSummaryLine, stageSymbol } from './plan/plan-format.js';
+export { detectDrift, formatDrift, type Drift } from './plan/drift.js';
+export { applyPlan, ApplyBlockedError, ApplyFailedError, type ApplyResult } from './apply/apply-plan.js';
+export { stageStatements } from './apply/stage-sql.js';
+export { type SqlEngine } from './engines/sql-engine.js';
+export { DuckDbEngine } from './engines/duckdb-engine.js';
+export { TrinoEngine } from './engines/trino-engine.js';
+export { type Executor, type PhaseContext, ExecutionError, LeaseLostError } from './executors/executor.js';
+export { SqlStepExecutor, type SqlStepInput } from './executors/sql-step-executor.js';
+export { rowExpression, rowsHash } from './executors/table-hash.js';
+export { readCsv } from './executors/csv-rows.js';
+export { runPhases, pipelinePlans, affectedPipelines, withDownstream } from './run-phases.js';

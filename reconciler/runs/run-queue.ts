@@ -1,0 +1,444 @@
+// The run contract on top of the state store: create a run, claim phases with leases
+// (FOR UPDATE SKIP LOCKED), heartbeat, append events, register artifacts, complete or fail.
+// Every state change and the event that records it commit in one transaction, with event ids
+// derived from (phase, type, attempt), so a retried request neither loses nor doubles events.
+import { type ArtifactStore, digest } from '../artifacts/artifact-store.js';
+import { type Db, type Queryable, StoreError } from '../state/db.js';
+import type { Claim, CreateRunInput, NewEvent, Phase, Run, RunEvent } from './run-types.js';
+
+export interface QueueOptions {
+  /** Lease length; a worker heartbeats well within it. */
+  leaseSeconds?: number;
+  /** Retry backoff: base · 2^(attempt-1), capped, with full jitter. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Injected for tests of the jitter; defaults to Math.random. */
+  random?: () => number;
+}
+
+export interface FailOptions {
+  /** Terminal errors (bad SQL, a failed quality check) are never retried. */
+  terminal?: boolean;
+  output?: unknown;
+}
+
+const RUN_COLUMNS = 'id, workspace_id, environment, spec_slug, git_sha, trigger, requester, status, input_manifest, output_manifest, rerun_of, error, created_at, started_at, finished_at';
+const PHASE_COLUMNS =
+  'id, run_id, workspace_id, position, name, executor, depends_on, input, status, attempts, max_attempts, timeout_seconds, lease_expires_at, heartbeat_at, available_at, worker, started_at, finished_at, error, output';
+
+export class RunQueue {
+  readonly leaseSeconds: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly random: () => number;
+
+  constructor(
+    readonly db: Db,
+    readonly artifacts: ArtifactStore,
+    options: QueueOptions = {},
+  ) {
+    this.leaseSeconds = options.leaseSeconds ?? 30;
+    this.retryBaseMs = options.retryBaseMs ?? 2_000;
+    this.retryMaxMs = options.retryMaxMs ?? 300_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^(n-1))]. */
+  backoffMs(attempt: number): number {
+    const ceiling = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+  }
+
+  async createRun(input: CreateRunInput): Promise<Run> {
+    const names = new Map(input.phases.map((p, i) => [p.name, i]));
+    if (names.size !== input.phases.length) throw new StoreError('invalid', 'phase names must be unique within a run');
+    if (input.phases.length === 0) throw new StoreError('invalid', 'a run needs at least one phase');
+    for (const p of input.phases) for (const d of p.dependsOn ?? []) if (!names.has(d)) throw new StoreError('invalid', `phase ${p.name} depends on unknown phase ${d}`);
+    return this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO workspaces (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [input.workspace]);
+      const run = (
+        await tx.query<Run>(
+          `INSERT INTO runs (workspace_id, environment, spec_slug, git_sha, trigger, requester, status, input_manifest, rerun_of)
+           VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8) RETURNING ${RUN_COLUMNS}`,
+          [input.workspace, input.environment, input.specSlug, input.gitSha, input.trigger, input.requester, JSON.stringify(input.inputManifest ?? {}), input.rerunOf ?? null],
+        )
+      ).rows[0]!;
+      for (const [i, p] of input.phases.entries()) {
+        await tx.query(
+          `INSERT INTO phases (run_id, workspace_id, position, name, executor, depends_on, input, status, max_attempts, timeout_seconds)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9)`,
+          [run.id, input.workspace, i, p.name, p.executor, (p.dependsOn ?? []).map((d) => names.get(d)!), JSON.stringify(p.input ?? {}), Math.max(1, p.maxAttempts ?? 1), p.timeoutSeconds ?? 3600],
+        );
+      }
+      await this.event(tx, run.id, input.workspace, {
+        eventId: `${run.id}:RUN_CREATED`,
+        type: 'RUN_CREATED',
+        message: `run created for ${input.specSlug} at ${input.gitSha.slice(0, 12)} (${input.trigger} by ${input.requester})`,
+        payload: { phases: input.phases.map((p) => p.name), git_sha: input.gitSha, environment: input.environment, rerun_of: input.rerunOf ?? null },
+      });
+      return run;
+    });
+  }
+
+  /**
+   * Claims the next runnable phase: queued, due, its dependencies succeeded, its run live.
+   * Expired leases are first put back in the queue. Returns null when nothing is runnable.
+   */
+  async claim(worker: string, executors?: readonly string[]): Promise<Claim | null> {
+    await this.reapExpiredLeases();
+    return this.db.transaction(async (tx) => {
+      const found = await tx.query<{ id: string }>(
+        `SELECT p.id FROM phases p JOIN runs r ON r.id = p.run_id
+         WHERE p.status = 'queued' AND p.available_at <= now() AND r.status IN ('queued', 'running')
+           AND ($1::text[] IS NULL OR p.executor = ANY($1::text[]))
+           AND NOT EXISTS (SELECT 1 FROM phases d WHERE d.run_id = p.run_id AND d.position = ANY(p.depends_on) AND d.status <> 'succeeded')
+         ORDER BY p.available_at, r.created_at, p.position
+         LIMIT 1 FOR UPDATE OF p SKIP LOCKED`,
+        [executors ? [...executors] : null],
+      );
+      const id = found.rows[0]?.id;
+      if (!id) return null;
+      const p = (
+        await tx.query<Phase & { lease_token: string }>(
+          `UPDATE phases SET status = 'running', attempts = attempts + 1, lease_token = gen_random_uuid(),
+             lease_expires_at = now() + make_interval(secs => $2), heartbeat_at = now(), worker = $3, started_at = now(), error = NULL
+           WHERE id = $1 RETURNING ${PHASE_COLUMNS}, lease_token`,
+          [id, this.leaseSeconds, worker],
+        )
+      ).rows[0]!;
+      const run = (
+        await tx.query<Run>(
+          `UPDATE runs SET status = 'running', started_at = coalesce(started_at, now()) WHERE id = $1 RETURNING ${RUN_COLUMNS}`,
+          [p.run_id],
+        )
+      ).rows[0]!;
+      await this.event(tx, p.run_id, p.workspace_id, {
+        eventId: `${p.id}:PHASE_CLAIMED:${p.attempts}`,
+        phase: p.name,
+        type: 'PHASE_CLAIMED',
+        message: `${p.name} claimed by ${worker} (attempt ${p.attempts} of ${p.max_attempts})`,
+        payload: { worker, attempt: p.attempts },
+      });
+      return {
+        runId: p.run_id,
+        phaseId: p.id,
+        phase: p.name,
+        executor: p.executor,
+        input: p.input,
+        token: p.lease_token,
+        attempt: p.attempts,
+        maxAttempts: p.max_attempts,
+        timeoutSeconds: p.timeout_seconds,
+        leaseExpiresAt: p.lease_expires_at!,
+        run: { workspace_id: run.workspace_id, environment: run.environment, spec_slug: run.spec_slug, git_sha: run.git_sha },
+      };
+    });
+  }
+
+  /** Phases whose lease ran out (their worker died or hung) go back to the queue, or fail when out of attempts. */
+  async reapExpiredLeases(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const expired = (
+        await tx.query<Phase>(
+          `SELECT ${PHASE_COLUMNS} FROM phases WHERE status = 'running' AND lease_expires_at < now() ORDER BY lease_expires_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        )
+      ).rows;
+      for (const p of expired) {
+        const payload = { worker: p.worker, attempt: p.attempts };
+        await this.event(tx, p.run_id, p.workspace_id, {
+          eventId: `${p.id}:PHASE_LEASE_EXPIRED:${p.attempts}`,
+          phase: p.name,
+          level: 'warn',
+          type: 'PHASE_LEASE_EXPIRED',
+          message: `${p.name}: the lease of ${p.worker ?? 'its worker'} expired (attempt ${p.attempts})`,
+          payload,
+        });
+        await this.retryOrFail(tx, p, `lease expired (worker ${p.worker ?? 'unknown'} stopped heartbeating)`, false);
+      }
+      return expired.length;
+    });
+  }
+
+  /** Extends the lease. A stale token (expired, reclaimed, cancelled) is a 409 conflict. */
+  async heartbeat(phaseId: string, token: string, progress?: { message: string; payload?: Record<string, unknown>; eventId?: string }): Promise<Date> {
+    return this.db.transaction(async (tx) => {
+      const p = await this.holding(tx, phaseId, token);
+      const r = await tx.query<{ lease_expires_at: Date }>(
+        `UPDATE phases SET lease_expires_at = now() + make_interval(secs => $2), heartbeat_at = now() WHERE id = $1 RETURNING lease_expires_at`,
+        [phaseId, this.leaseSeconds],
+      );
+      if (progress) {
+        await this.event(tx, p.run_id, p.workspace_id, {
+          eventId: progress.eventId ?? `${phaseId}:PHASE_PROGRESS:${p.attempts}:${Date.now()}:${Math.random().toString(36).slice(2)}`,
+          phase: p.name,
+          type: 'PHASE_PROGRESS',
+          message: progress.message,
+          payload: progress.payload ?? {},
+        });
+      }
+      return r.rows[0]!.lease_expires_at;
+    });
+  }
+
+  /** Appends an event; a duplicate `eventId` is ignored (returns false). With a token, the lease is checked first. */
+  async appendEvent(runId: string, e: NewEvent, lease?: { phaseId: string; token: string }): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if (lease) await this.holding(tx, lease.phaseId, lease.token);
+      const run = (await tx.query<{ workspace_id: string }>('SELECT workspace_id FROM runs WHERE id = $1', [runId])).rows[0];
+      if (!run) throw new StoreError('not_found', `no run ${runId}`);
+      return this.event(tx, runId, run.workspace_id, e);
+    });
+  }
+
+  /**
+   * Stores an artifact's bytes and links it to the run. The digest is recomputed: bytes that
+   * do not match the claimed digest are refused. The same digest is stored once.
+   */
+  async registerArtifact(
+    runId: string,
+    a: { phase?: string; name: string; kind: string; mediaType?: string; sha256?: string; bytes: Uint8Array | string },
+    lease?: { phaseId: string; token: string },
+  ): Promise<{ sha256: string; bytes: number; created: boolean }> {
+    const bytes = typeof a.bytes === 'string' ? Buffer.from(a.bytes, 'utf8') : a.bytes;
+    const sha = digest(bytes);
+    if (a.sha256 !== undefined && a.sha256 !== sha) throw new StoreError('invalid', `artifact ${a.name}: the bytes hash to ${sha}, not the declared ${a.sha256}`);
+    await this.artifacts.put(sha, bytes);
+    return this.db.transaction(async (tx) => {
+      if (lease) await this.holding(tx, lease.phaseId, lease.token);
+      const run = (await tx.query<{ workspace_id: string }>('SELECT workspace_id FROM runs WHERE id = $1', [runId])).rows[0];
+      if (!run) throw new StoreError('not_found', `no run ${runId}`);
+      const inserted = await tx.query('INSERT INTO artifacts (sha256, bytes, media_type) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [sha, bytes.length, a.mediaType ?? 'application/octet-stream']);
+      const link = await tx.query(
+        `INSERT INTO run_artifacts (run_id, workspace_id, phase, name, kind, sha256) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (run_id, phase, name) DO NOTHING RETURNING sha256`,
+        [runId, run.workspace_id, a.phase ?? '', a.name, a.kind, sha],
+      );
+      if (link.rowCount === 0) {
+        const prior = (await tx.query<{ sha256: string }>('SELECT sha256 FROM run_artifacts WHERE run_id = $1 AND phase = $2 AND name = $3', [runId, a.phase ?? '', a.name])).rows[0]!;
+        if (prior.sha256 !== sha) throw new StoreError('conflict', `artifact ${a.name} of this run already has different content (${prior.sha256})`);
+      }
+      return { sha256: sha, bytes: bytes.length, created: inserted.rowCount > 0 };
+    });
+  }
+
+  async completePhase(phaseId: string, token: string, output: unknown = {}): Promise<Phase> {
+    return this.db.transaction(async (tx) => {
+      const p = await this.holding(tx, phaseId, token);
+      const done = (
+        await tx.query<Phase>(
+          `UPDATE phases SET status = 'succeeded', finished_at = now(), lease_token = NULL, lease_expires_at = NULL, output = $2 WHERE id = $1 RETURNING ${PHASE_COLUMNS}`,
+          [phaseId, JSON.stringify(output ?? {})],
+        )
+      ).rows[0]!;
+      await this.event(tx, p.run_id, p.workspace_id, {
+        eventId: `${phaseId}:PHASE_SUCCEEDED`,
+        phase: p.name,
+        type: 'PHASE_SUCCEEDED',
+        message: `${p.name} succeeded (attempt ${p.attempts})`,
+        payload: { attempt: p.attempts, output: output ?? {} },
+      });
+      await this.settleRun(tx, p.run_id);
+      return done;
+    });
+  }
+
+  async failPhase(phaseId: string, token: string, error: string, options: FailOptions = {}): Promise<Phase> {
+    return this.db.transaction(async (tx) => {
+      const p = await this.holding(tx, phaseId, token);
+      if (options.output !== undefined) await tx.query('UPDATE phases SET output = $2 WHERE id = $1', [phaseId, JSON.stringify(options.output)]);
+      return this.retryOrFail(tx, p, error, options.terminal ?? false);
+    });
+  }
+
+  /** Stops a run: queued phases are cancelled, running ones lose their lease (their next heartbeat gets 409). */
+  async cancelRun(runId: string, actor: string, reason = 'cancelled'): Promise<Run> {
+    return this.db.transaction(async (tx) => {
+      const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR UPDATE`, [runId])).rows[0];
+      if (!run) throw new StoreError('not_found', `no run ${runId}`);
+      if (['succeeded', 'failed', 'cancelled'].includes(run.status)) throw new StoreError('conflict', `run ${runId} already ${run.status}`);
+      await tx.query(
+        `UPDATE phases SET status = 'cancelled', lease_token = NULL, lease_expires_at = NULL, finished_at = now()
+         WHERE run_id = $1 AND status IN ('queued', 'running', 'blocked')`,
+        [runId],
+      );
+      const out = (
+        await tx.query<Run>(`UPDATE runs SET status = 'cancelled', finished_at = now(), error = $2 WHERE id = $1 RETURNING ${RUN_COLUMNS}`, [runId, reason])
+      ).rows[0]!;
+      await this.event(tx, runId, run.workspace_id, { eventId: `${runId}:RUN_CANCELLED`, level: 'warn', type: 'RUN_CANCELLED', message: `run cancelled by ${actor}: ${reason}`, payload: { actor, reason } });
+      return out;
+    });
+  }
+
+  /** A new run with the same phases and inputs as `runId`, linked to it. */
+  async rerun(runId: string, requester: string): Promise<Run> {
+    const run = await this.getRun(runId);
+    if (!run) throw new StoreError('not_found', `no run ${runId}`);
+    const phases = await this.phases(runId);
+    const byPos = new Map(phases.map((p) => [p.position, p.name]));
+    return this.createRun({
+      workspace: run.workspace_id,
+      environment: run.environment,
+      specSlug: run.spec_slug,
+      gitSha: run.git_sha,
+      trigger: 'rerun',
+      requester,
+      inputManifest: run.input_manifest,
+      rerunOf: run.id,
+      phases: phases.map((p) => ({
+        name: p.name,
+        executor: p.executor,
+        dependsOn: p.depends_on.map((d) => byPos.get(d)!),
+        input: p.input,
+        maxAttempts: p.max_attempts,
+        timeoutSeconds: p.timeout_seconds,
+      })),
+    });
+  }
+
+  // Reading -------------------------------------------------------------------------------
+
+  async getRun(runId: string): Promise<Run | undefined> {
+    if (!isUuid(runId)) return undefined;
+    return (await this.db.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [runId])).rows[0];
+  }
+
+  async listRuns(filter: { workspace?: string; status?: string; limit?: number } = {}): Promise<Run[]> {
+    return (
+      await this.db.query<Run>(
+        `SELECT ${RUN_COLUMNS} FROM runs WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR status = $2)
+         ORDER BY created_at DESC, id LIMIT $3`,
+        [filter.workspace ?? null, filter.status ?? null, filter.limit ?? 50],
+      )
+    ).rows;
+  }
+
+  async phases(runId: string): Promise<Phase[]> {
+    return (await this.db.query<Phase>(`SELECT ${PHASE_COLUMNS} FROM phases WHERE run_id = $1 ORDER BY position`, [runId])).rows;
+  }
+
+  async events(runId: string, afterSeq = 0): Promise<RunEvent[]> {
+    return (
+      await this.db.query<RunEvent>(
+        `SELECT seq::text AS seq, event_id, run_id, phase, at, level, type, message, payload FROM run_events WHERE run_id = $1 AND run_events.seq > $2 ORDER BY run_events.seq`,
+        [runId, afterSeq],
+      )
+    ).rows;
+  }
+
+  async runArtifacts(runId: string): Promise<{ phase: string; name: string; kind: string; sha256: string; bytes: number }[]> {
+    return (
+      await this.db.query<{ phase: string; name: string; kind: string; sha256: string; bytes: number }>(
+        `SELECT ra.phase, ra.name, ra.kind, ra.sha256, a.bytes::integer AS bytes FROM run_artifacts ra JOIN artifacts a USING (sha256)
+         WHERE ra.run_id = $1 ORDER BY ra.phase, ra.name`,
+        [runId],
+      )
+    ).rows;
+  }
+
+  /** Queued phases that are due, and phases running, for metrics. */
+  async depth(): Promise<{ queued: number; running: number }> {
+    const r = await this.db.query<{ queued: number; running: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'queued')::integer AS queued, count(*) FILTER (WHERE status = 'running')::integer AS running FROM phases WHERE status IN ('queued', 'running')`,
+    );
+    return r.rows[0]!;
+  }
+
+  // Internals -----------------------------------------------------------------------------
+
+  /** The phase row, locked, if `token` holds its live lease; otherwise a 409 conflict. */
+  private async holding(tx: Queryable, phaseId: string, token: string): Promise<Phase & { lease_token: string | null }> {
+    if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
+    const p = (
+      await tx.query<Phase & { lease_token: string | null; live: boolean }>(
+        `SELECT ${PHASE_COLUMNS}, lease_token::text AS lease_token, (lease_expires_at > now()) AS live FROM phases WHERE id = $1 FOR UPDATE`,
+        [phaseId],
+      )
+    ).rows[0];
+    if (!p) throw new StoreError('not_found', `no phase ${phaseId}`);
+    if (p.status !== 'running' || p.lease_token !== token || !p.live) {
+      throw new StoreError('conflict', `the lease on phase ${p.name} is not held by this token (phase is ${p.status}${p.status === 'running' && p.lease_token === token ? ', lease expired' : ''})`);
+    }
+    return p;
+  }
+
+  private async retryOrFail(tx: Queryable, p: Phase, error: string, terminal: boolean): Promise<Phase> {
+    const retry = !terminal && p.attempts < p.max_attempts;
+    if (retry) {
+      const delay = this.backoffMs(p.attempts);
+      const out = (
+        await tx.query<Phase>(
+          `UPDATE phases SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, error = $2,
+             available_at = now() + make_interval(secs => $3) WHERE id = $1 RETURNING ${PHASE_COLUMNS}`,
+          [p.id, error, delay / 1000],
+        )
+      ).rows[0]!;
+      await this.event(tx, p.run_id, p.workspace_id, {
+        eventId: `${p.id}:PHASE_FAILED:${p.attempts}`,
+        phase: p.name,
+        level: 'warn',
+        type: 'PHASE_FAILED',
+        message: `${p.name} failed (attempt ${p.attempts} of ${p.max_attempts}); retrying in ${(delay / 1000).toFixed(1)} s: ${error}`,
+        payload: { attempt: p.attempts, error, retry_in_ms: delay, terminal: false },
+      });
+      return out;
+    }
+    const out = (
+      await tx.query<Phase>(
+        `UPDATE phases SET status = 'failed', lease_token = NULL, lease_expires_at = NULL, error = $2, finished_at = now() WHERE id = $1 RETURNING ${PHASE_COLUMNS}`,
+        [p.id, error],
+      )
+    ).rows[0]!;
+    await this.event(tx, p.run_id, p.workspace_id, {
+      eventId: `${p.id}:PHASE_FAILED:${p.attempts}`,
+      phase: p.name,
+      level: 'error',
+      type: 'PHASE_FAILED',
+      message: `${p.name} failed${terminal ? '' : ` after ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}`}: ${error}`,
+      payload: { attempt: p.attempts, error, terminal },
+    });
+    await this.settleRun(tx, p.run_id);
+    return out;
+  }
+
+  /** After a phase ends: a failed phase fails the run and skips what has not started; all succeeded ends it well. */
+  private async settleRun(tx: Queryable, runId: string): Promise<void> {
+    const counts = (
+      await tx.query<{ status: string; n: number }>(`SELECT status, count(*)::integer AS n FROM phases WHERE run_id = $1 GROUP BY status`, [runId])
+    ).rows;
+    const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0;
+    const total = counts.reduce((a, c) => a + c.n, 0);
+    const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR UPDATE`, [runId])).rows[0]!;
+    if (run.status !== 'running' && run.status !== 'queued') return;
+    if (n('failed') > 0) {
+      // Phases already running finish or lose their lease; nothing new starts.
+      await tx.query(`UPDATE phases SET status = 'skipped', finished_at = now() WHERE run_id = $1 AND status IN ('queued', 'blocked')`, [runId]);
+      const failed = (await tx.query<{ name: string; error: string }>(`SELECT name, error FROM phases WHERE run_id = $1 AND status = 'failed' ORDER BY position LIMIT 1`, [runId])).rows[0]!;
+      const error = `${failed.name}: ${failed.error}`;
+      await tx.query(`UPDATE runs SET status = 'failed', finished_at = now(), error = $2, output_manifest = $3 WHERE id = $1`, [runId, error, JSON.stringify(await this.outputManifest(tx, runId))]);
+      await this.event(tx, runId, run.workspace_id, { eventId: `${runId}:RUN_FAILED`, level: 'error', type: 'RUN_FAILED', message: `run failed: ${error}`, payload: { failed_phase: failed.name } });
+    } else if (n('succeeded') + n('skipped') === total) {
+      await tx.query(`UPDATE runs SET status = 'succeeded', finished_at = now(), output_manifest = $2 WHERE id = $1`, [runId, JSON.stringify(await this.outputManifest(tx, runId))]);
+      await this.event(tx, runId, run.workspace_id, { eventId: `${runId}:RUN_SUCCEEDED`, type: 'RUN_SUCCEEDED', message: `run succeeded (${total} phase${total === 1 ? '' : 's'})`, payload: {} });
+    }
+  }
+
+  private async outputManifest(tx: Queryable, runId: string): Promise<unknown> {
+    const phases = (await tx.query<{ name: string; status: string; output: unknown }>(`SELECT name, status, output FROM phases WHERE run_id = $1 ORDER BY position`, [runId])).rows;
+    const artifacts = (await tx.query<{ phase: string; name: string; sha256: string }>(`SELECT phase, name, sha256 FROM run_artifacts WHERE run_id = $1 ORDER BY phase, name`, [runId])).rows;
+    return { phases: Object.fromEntries(phases.map((p) => [p.name, { status: p.status, output: p.output ?? {} }])), artifacts };
+  }
+
+  private async event(tx: Queryable, runId: string, workspace: string, e: NewEvent): Promise<boolean> {
+    const r = await tx.query(
+      `INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [e.eventId, runId, workspace, e.phase ?? null, e.level ?? 'info', e.type, e.message, JSON.stringify(e.payload ?? {})],
+    );
+    return r.rowCount > 0;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
+}

@@ -1,0 +1,153 @@
+// A worker: claims phases, runs them on the matching executor, heartbeats while they run,
+// enforces the phase timeout, and reports the outcome. Losing the lease (409 on heartbeat)
+// aborts the executor and drops its result: another worker owns the phase now.
+import { hostname } from 'node:os';
+import { ExecutionError, type Executor, LeaseLostError, type PhaseContext } from '../executors/executor.js';
+import { StoreError, isTransientDbError } from '../state/db.js';
+import type { RunQueue } from './run-queue.js';
+import type { Claim } from './run-types.js';
+
+export interface WorkerOptions {
+  id?: string;
+  /** Poll interval when the queue is empty. */
+  idleMs?: number;
+  /** Called for every notable thing (structured logging lives at the edge). */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export class Worker {
+  readonly id: string;
+  private readonly executors = new Map<string, Executor>();
+  private stopping = false;
+  private readonly idleMs: number;
+  private readonly log: NonNullable<WorkerOptions['log']>;
+
+  constructor(
+    private readonly queue: RunQueue,
+    executors: readonly Executor[],
+    options: WorkerOptions = {},
+  ) {
+    for (const e of executors) this.executors.set(e.id, e);
+    this.id = options.id ?? `${hostname()}:${process.pid}`;
+    this.idleMs = options.idleMs ?? 500;
+    this.log = options.log ?? (() => {});
+  }
+
+  /** Claims and runs one phase; false when nothing was runnable. */
+  async runOnce(): Promise<boolean> {
+    const claim = await this.queue.claim(this.id, [...this.executors.keys()]);
+    if (!claim) return false;
+    await this.execute(claim);
+    return true;
+  }
+
+  /** Runs until `until()` says stop (or stop() is called); database hiccups are waited out. */
+  async loop(until: () => boolean | Promise<boolean> = () => false): Promise<void> {
+    let backoff = this.idleMs;
+    while (!this.stopping && !(await until())) {
+      try {
+        const worked = await this.runOnce();
+        backoff = this.idleMs;
+        if (!worked) await sleep(this.idleMs);
+      } catch (e) {
+        if (!isTransientDbError(e)) throw e;
+        this.log('warn', 'state store unavailable; retrying', { error: (e as Error).message, retry_in_ms: backoff });
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopping = true;
+  }
+
+  private async execute(claim: Claim): Promise<void> {
+    const executor = this.executors.get(claim.executor)!;
+    const abort = new AbortController();
+    const lease = { phaseId: claim.phaseId, token: claim.token };
+    let lost = false;
+    const lose = (why: string) => {
+      if (!lost) {
+        lost = true;
+        abort.abort(new LeaseLostError(why));
+      }
+    };
+    const q = this.queue;
+    const ctx: PhaseContext = {
+      claim,
+      signal: abort.signal,
+      progress: async (message, payload) => {
+        await retryDb(() => q.heartbeat(claim.phaseId, claim.token, { message, ...(payload ? { payload } : {}) })).catch((e) => this.leaseError(e, lose));
+      },
+      event: async (type, level, message, payload) => {
+        await retryDb(() => q.appendEvent(claim.runId, { eventId: `${claim.phaseId}:${type}:${claim.attempt}:${message}`, phase: claim.phase, type, level, message, payload: payload ?? {} }, lease)).catch((e) => this.leaseError(e, lose));
+      },
+      artifact: async (name, kind, bytes, mediaType) => {
+        const r = await retryDb(() => q.registerArtifact(claim.runId, { phase: claim.phase, name, kind, bytes, ...(mediaType ? { mediaType } : {}) }, lease));
+        return r.sha256;
+      },
+      fence: async () => {
+        if (lost) throw new LeaseLostError();
+        try {
+          await retryDb(() => q.heartbeat(claim.phaseId, claim.token));
+        } catch (e) {
+          this.leaseError(e, lose);
+          throw new LeaseLostError();
+        }
+      },
+    };
+    await retryDb(() => q.appendEvent(claim.runId, { eventId: `${claim.phaseId}:PHASE_STARTED:${claim.attempt}`, phase: claim.phase, type: 'PHASE_STARTED', message: `${claim.phase} started on ${this.id}`, payload: { worker: this.id, attempt: claim.attempt } }, lease)).catch((e) => this.leaseError(e, lose));
+    const beat = setInterval(() => {
+      retryDb(() => q.heartbeat(claim.phaseId, claim.token)).catch((e) => this.leaseError(e, lose));
+    }, Math.max(200, (q.leaseSeconds * 1000) / 3));
+    const timeout = setTimeout(() => abort.abort(new ExecutionError(`timed out after ${claim.timeoutSeconds} s`, false)), claim.timeoutSeconds * 1000);
+    let outcome: { ok: true; output: Record<string, unknown> } | { ok: false; error: ExecutionError };
+    try {
+      const output = await Promise.race([
+        executor.execute(claim.input, ctx),
+        new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true })),
+      ]);
+      outcome = { ok: true, output };
+    } catch (e) {
+      outcome = { ok: false, error: e instanceof ExecutionError ? e : e instanceof LeaseLostError ? new ExecutionError(e.message, false) : new ExecutionError((e as Error).message ?? String(e), false) };
+    } finally {
+      clearInterval(beat);
+      clearTimeout(timeout);
+    }
+    if (lost) {
+      this.log('warn', 'lease lost; result discarded', { phase: claim.phase, run: claim.runId });
+      return;
+    }
+    try {
+      if (outcome.ok) await retryDb(() => q.completePhase(claim.phaseId, claim.token, outcome.output));
+      else await retryDb(() => q.failPhase(claim.phaseId, claim.token, outcome.error.message, { terminal: outcome.error.terminal, ...(outcome.error.output ? { output: outcome.error.output } : {}) }));
+    } catch (e) {
+      if (e instanceof StoreError && e.code === 'conflict') this.log('warn', 'phase no longer ours at completion', { phase: claim.phase, error: e.message });
+      else throw e;
+    }
+  }
+
+  private leaseError(e: unknown, lose: (why: string) => void): void {
+    if (e instanceof StoreError && e.code === 'conflict') lose(e.message);
+    else this.log('warn', 'heartbeat failed', { error: (e as Error).message });
+  }
+}
+
+/** Retries a state-store call through a database outage (restart, failover) for up to ~60 s. */
+export async function retryDb<T>(fn: () => Promise<T>, attempts = 30): Promise<T> {
+  let delay = 100;
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isTransientDbError(e) || i >= attempts) throw e;
+      await sleep(delay);
+      delay = Math.min(delay * 2, 3_000);
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

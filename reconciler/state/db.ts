@@ -1,0 +1,42 @@
+// The one database interface the reconciler talks to. Two implementations: PGlite (the
+// embedded default, a folder on disk) and PostgreSQL through `pg`. The same SQL and the same
+// migrations run on both, so every store test runs against both.
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Errors the store raises for conditions a caller can act on (HTTP maps them to status codes). */
+export class StoreError extends Error {
+  constructor(
+    readonly code: 'conflict' | 'not_found' | 'invalid' | 'forbidden',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Transient database failures (connection lost, server restarting, serialization) are retried; others are not. */
+export function isTransientDbError(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  if (!err) return false;
+  if (typeof err.code === 'string') {
+    // 08*: connection exceptions; 57P0x: admin shutdown / crash shutdown / cannot connect now; 40001/40P01: serialization, deadlock.
+    if (/^08/.test(err.code) || /^57P0/.test(err.code) || err.code === '40001' || err.code === '40P01' || err.code === '53300') return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(err.code)) return true;
+  }
+  return /Connection terminated|connection closed|Client has encountered a connection error|terminating connection/i.test(err.message ?? '');
+}

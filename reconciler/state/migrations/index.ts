@@ -1,0 +1,10 @@
+// Numbered migrations, applied in order, each once, by `migrate()`.
+import { rlsSql, sql as initial } from './0001-initial-schema.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial-schema', sql: initial + '\n' + rlsSql }];
