@@ -253,7 +253,7 @@ export class RunQueue {
   /** Stops a run: queued phases are cancelled, running ones lose their lease (their next heartbeat gets 409). */
   async cancelRun(runId: string, actor: string, reason = 'cancelled'): Promise<Run> {
     return this.db.transaction(async (tx) => {
-      const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR UPDATE`, [runId])).rows[0];
+      const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR NO KEY UPDATE`, [runId])).rows[0];
       if (!run) throw new StoreError('not_found', `no run ${runId}`);
       if (['succeeded', 'failed', 'cancelled'].includes(run.status)) throw new StoreError('conflict', `run ${runId} already ${run.status}`);
       await tx.query(
@@ -407,7 +407,9 @@ export class RunQueue {
     ).rows;
     const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0;
     const total = counts.reduce((a, c) => a + c.n, 0);
-    const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR UPDATE`, [runId])).rows[0]!;
+    // NO KEY UPDATE: events and artifacts referencing the run hold KEY SHARE locks on it; a
+    // plain FOR UPDATE would deadlock two phases of one run completing together.
+    const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR NO KEY UPDATE`, [runId])).rows[0]!;
     if (run.status !== 'running' && run.status !== 'queued') return;
     if (n('failed') > 0) {
       // Phases already running finish or lose their lease; nothing new starts.

@@ -13,6 +13,8 @@ export interface PostgresServer {
   query(sql: string, database?: string): Promise<pg.QueryResult>;
   createDatabase(name: string): Promise<void>;
   logs(): string;
+  /** Stops and starts the server on the same data (connections drop meanwhile). */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,7 +29,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     user: 'lakespec',
     password: 'lakespec',
     port,
-    persistent: false,
+    // Kept across restart(); the folder is removed by stop().
+    persistent: true,
     onLog: (m: unknown) => (log += String(m) + '\n'),
     onError: (m: unknown) => (log += String(m) + '\n'),
   });
@@ -50,6 +53,12 @@ export async function startPostgres(): Promise<PostgresServer> {
     query,
     createDatabase: async (name) => void (await query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)),
     logs: () => log,
+    restart: async (downMs = 0) => {
+      await server.stop();
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      await server.start();
+      await query('SELECT 1');
+    },
     stop: async () => {
       try {
         await server.stop();

@@ -1,0 +1,227 @@
+// The run contract, against both state stores (PGlite and a real PostgreSQL): create →
+// claim with a lease → heartbeat → events (deduplicated) → artifacts (digest verified,
+// stored once) → complete; expiry, retries with backoff, terminal errors, cancellation,
+// reruns, append-only events, and row-level security between workspaces.
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CreateRunInput, StoreError, digest, sleep } from '../../reconciler/index.js';
+import { BACKENDS, stopServer } from './state-backends.js';
+
+afterAll(stopServer, 60_000);
+
+const input = (over: Partial<CreateRunInput> = {}): CreateRunInput => ({
+  workspace: 'finance',
+  environment: 'dev',
+  specSlug: 'finance/erp_ingest',
+  gitSha: 'a'.repeat(40),
+  trigger: 'manual',
+  requester: 'tester',
+  phases: [
+    { name: 'extract', executor: 'test', input: { n: 1 } },
+    { name: 'load', executor: 'test', dependsOn: ['extract'], input: { n: 2 } },
+  ],
+  ...over,
+});
+
+async function conflict(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(StoreError);
+    expect((e as StoreError).code).toBe('conflict');
+    return (e as Error).message;
+  }
+  throw new Error('expected a conflict');
+}
+
+describe.each(BACKENDS)('run queue on $name', (backend) => {
+  it('runs phases in dependency order and records every step of the contract', async () => {
+    const s = await backend.open();
+    try {
+      const run = await s.queue.createRun(input());
+      expect(run.status).toBe('queued');
+      const c1 = (await s.queue.claim('w1'))!;
+      expect(c1.phase).toBe('extract');
+      // `load` waits for `extract`.
+      expect(await s.queue.claim('w2')).toBeNull();
+      const later = await s.queue.heartbeat(c1.phaseId, c1.token, { message: 'half way', payload: { pct: 50 }, eventId: 'progress-1' });
+      expect(later.getTime()).toBeGreaterThan(Date.now());
+      // The same event twice is stored once.
+      expect(await s.queue.appendEvent(run.id, { eventId: 'custom-1', type: 'PHASE_PROGRESS', message: 'x', phase: 'extract' })).toBe(true);
+      expect(await s.queue.appendEvent(run.id, { eventId: 'custom-1', type: 'PHASE_PROGRESS', message: 'x', phase: 'extract' })).toBe(false);
+      // Artifacts: the same bytes twice are one blob; bytes that do not match the digest are refused.
+      const a1 = await s.queue.registerArtifact(run.id, { phase: 'extract', name: 'q.sql', kind: 'query', bytes: 'SELECT 1', sha256: digest('SELECT 1') }, { phaseId: c1.phaseId, token: c1.token });
+      expect(a1.created).toBe(true);
+      const a2 = await s.queue.registerArtifact(run.id, { phase: 'extract', name: 'q.sql', kind: 'query', bytes: 'SELECT 1' });
+      expect(a2).toEqual({ ...a1, created: false });
+      await expect(s.queue.registerArtifact(run.id, { phase: 'extract', name: 'bad', kind: 'query', bytes: 'SELECT 2', sha256: digest('SELECT 1') })).rejects.toThrow(/hash to .* not the declared/);
+      // A second run sharing the artifact does not store it again.
+      const other = await s.queue.createRun(input({ phases: [{ name: 'only', executor: 'test', input: {} }] }));
+      expect((await s.queue.registerArtifact(other.id, { name: 'q.sql', kind: 'query', bytes: 'SELECT 1' })).created).toBe(false);
+      await s.queue.completePhase(c1.phaseId, c1.token, { rows: 3 });
+      // Completed: the token is spent.
+      await conflict(s.queue.completePhase(c1.phaseId, c1.token, {}));
+      const c2 = (await s.queue.claim('w2', ['test']))!;
+      expect(c2.phase).toBe('load');
+      await s.queue.completePhase(c2.phaseId, c2.token, { rows: 3 });
+      const done = (await s.queue.getRun(run.id))!;
+      expect(done.status).toBe('succeeded');
+      expect(done.output_manifest).toMatchObject({ phases: { extract: { status: 'succeeded', output: { rows: 3 } }, load: { status: 'succeeded' } } });
+      const types = (await s.queue.events(run.id)).map((e) => `${e.type}${e.phase ? ':' + e.phase : ''}`);
+      expect(types).toEqual([
+        'RUN_CREATED',
+        'PHASE_CLAIMED:extract',
+        'PHASE_PROGRESS:extract',
+        'PHASE_PROGRESS:extract',
+        'PHASE_SUCCEEDED:extract',
+        'PHASE_CLAIMED:load',
+        'PHASE_SUCCEEDED:load',
+        'RUN_SUCCEEDED',
+      ]);
+      expect((await s.queue.runArtifacts(run.id)).map((a) => a.name)).toEqual(['q.sql']);
+      // Events are append-only, whoever asks.
+      await expect(s.db.query('UPDATE run_events SET message = $1', ['changed'])).rejects.toThrow(/append-only/);
+      await expect(s.db.query('DELETE FROM run_events')).rejects.toThrow(/append-only/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('puts a phase with an expired lease back in the queue and refuses the old token', async () => {
+    const s = await backend.open({ leaseSeconds: 1, retryBaseMs: 1 });
+    try {
+      const run = await s.queue.createRun(input({ phases: [{ name: 'slow', executor: 'test', input: {}, maxAttempts: 3 }] }));
+      const first = (await s.queue.claim('dead-worker'))!;
+      // While the lease is live nobody else gets it.
+      expect(await s.queue.claim('w2')).toBeNull();
+      await sleep(1300);
+      const second = (await s.queue.claim('w2'))!;
+      expect(second.phaseId).toBe(first.phaseId);
+      expect(second.attempt).toBe(2);
+      expect(second.token).not.toBe(first.token);
+      // The old holder is refused everywhere from now on.
+      await conflict(s.queue.heartbeat(first.phaseId, first.token));
+      await conflict(s.queue.completePhase(first.phaseId, first.token, {}));
+      await conflict(s.queue.appendEvent(run.id, { eventId: 'late', type: 'PHASE_PROGRESS', message: 'late' }, { phaseId: first.phaseId, token: first.token }));
+      await s.queue.completePhase(second.phaseId, second.token, {});
+      expect((await s.queue.getRun(run.id))!.status).toBe('succeeded');
+      const events = (await s.queue.events(run.id)).map((e) => e.type);
+      expect(events.filter((t) => t === 'PHASE_LEASE_EXPIRED')).toHaveLength(1);
+      expect(events.filter((t) => t === 'PHASE_CLAIMED')).toHaveLength(2);
+      expect(events).not.toContain('late');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('retries transient failures with backoff, never terminal ones', async () => {
+    const s = await backend.open({ retryBaseMs: 400, retryMaxMs: 400, random: () => 1 });
+    try {
+      const run = await s.queue.createRun(input({ phases: [{ name: 'flaky', executor: 'test', input: {}, maxAttempts: 2 }] }));
+      const c1 = (await s.queue.claim('w'))!;
+      const failed = await s.queue.failPhase(c1.phaseId, c1.token, 'connection reset');
+      expect(failed.status).toBe('queued');
+      // Not before the backoff has passed.
+      expect(await s.queue.claim('w')).toBeNull();
+      await sleep(500);
+      const c2 = (await s.queue.claim('w'))!;
+      expect(c2.attempt).toBe(2);
+      await s.queue.failPhase(c2.phaseId, c2.token, 'connection reset again');
+      const r = (await s.queue.getRun(run.id))!;
+      expect(r.status).toBe('failed');
+      expect(r.error).toBe('flaky: connection reset again');
+
+      const run2 = await s.queue.createRun(input());
+      const t1 = (await s.queue.claim('w'))!;
+      expect(t1.runId).toBe(run2.id);
+      await s.queue.failPhase(t1.phaseId, t1.token, 'syntax error at line 1', { terminal: true });
+      const phases = await s.queue.phases(run2.id);
+      expect(phases.map((p) => [p.name, p.status, p.attempts])).toEqual([
+        ['extract', 'failed', 1],
+        ['load', 'skipped', 0],
+      ]);
+      expect((await s.queue.getRun(run2.id))!.status).toBe('failed');
+      expect((await s.queue.events(run2.id)).map((e) => e.type)).toEqual(['RUN_CREATED', 'PHASE_CLAIMED', 'PHASE_FAILED', 'RUN_FAILED']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('backs off exponentially with jitter, capped', async () => {
+    const s = await backend.open({ retryBaseMs: 1000, retryMaxMs: 8000, random: () => 0 });
+    try {
+      expect([1, 2, 3, 4, 5].map((n) => s.queue.backoffMs(n))).toEqual([500, 1000, 2000, 4000, 4000]);
+      const hi = await backend.open({ retryBaseMs: 1000, retryMaxMs: 8000, random: () => 0.999999 });
+      expect([1, 2, 3, 4, 5].map((n) => hi.queue.backoffMs(n))).toEqual([1000, 2000, 4000, 8000, 8000]);
+      await hi.close();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('cancels a run (the running phase loses its lease) and reruns it', async () => {
+    const s = await backend.open();
+    try {
+      const run = await s.queue.createRun(input());
+      const c = (await s.queue.claim('w'))!;
+      const cancelled = await s.queue.cancelRun(run.id, 'alice', 'wrong commit');
+      expect(cancelled.status).toBe('cancelled');
+      await conflict(s.queue.heartbeat(c.phaseId, c.token));
+      expect(await s.queue.claim('w')).toBeNull();
+      await conflict(s.queue.cancelRun(run.id, 'alice'));
+      const again = await s.queue.rerun(run.id, 'bob');
+      expect(again.rerun_of).toBe(run.id);
+      expect(again.trigger).toBe('rerun');
+      const phases = await s.queue.phases(again.id);
+      expect(phases.map((p) => [p.name, p.depends_on, p.status])).toEqual([
+        ['extract', [], 'queued'],
+        ['load', [0], 'queued'],
+      ]);
+      expect((await s.queue.events(run.id)).at(-1)!.type).toBe('RUN_CANCELLED');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses malformed runs with clear errors', async () => {
+    const s = await backend.open();
+    try {
+      await expect(s.queue.createRun(input({ phases: [] }))).rejects.toThrow(/at least one phase/);
+      await expect(s.queue.createRun(input({ phases: [{ name: 'a', executor: 't', input: {}, dependsOn: ['zz'] }] }))).rejects.toThrow(/unknown phase zz/);
+      await expect(s.queue.heartbeat('not-a-uuid', 'x')).rejects.toThrow(/no phase/);
+      expect(await s.queue.getRun('nope')).toBeUndefined();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('isolates workspaces with row-level security for scoped sessions', async () => {
+    const s = await backend.open();
+    try {
+      await s.queue.createRun(input({ workspace: 'alpha' }));
+      await s.queue.createRun(input({ workspace: 'beta' }));
+      const seen = await s.db.transaction(async (tx) => {
+        await tx.query('SET LOCAL ROLE lakespec_scoped');
+        await tx.query(`SELECT set_config('lakespec.workspace', 'alpha', true)`);
+        const runs = (await tx.query<{ workspace_id: string }>('SELECT workspace_id FROM runs')).rows.map((r) => r.workspace_id);
+        const events = (await tx.query<{ workspace_id: string }>('SELECT DISTINCT workspace_id FROM run_events')).rows.map((r) => r.workspace_id);
+        // Writing into another workspace is refused too.
+        const write = await tx.query(`UPDATE runs SET error = 'x' WHERE workspace_id = 'beta'`);
+        return { runs, events, updated: write.rowCount };
+      });
+      expect(seen).toEqual({ runs: ['alpha'], events: ['alpha'], updated: 0 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('migrates once and refuses a changed migration', async () => {
+    const s = await backend.open();
+    try {
+      const { migrate, MIGRATIONS } = await import('../../reconciler/index.js');
+      expect(await migrate(s.db)).toEqual([]);
+      await expect(migrate(s.db, [{ ...MIGRATIONS[0]!, sql: MIGRATIONS[0]!.sql + '\n-- edited' }])).rejects.toThrow(/changed after it was applied/);
+    } finally {
+      await s.close();
+    }
+  });
+});
