@@ -86,13 +86,16 @@ export function tableState(t: IRTable): TableState {
 
 /** The desired state of a compiled project. Pure. */
 export function desiredState(ir: IRProject): DesiredState {
+  const tables = ir.tables.map(tableState);
+  const byName = new Map(tables.map((t) => [t.name, t.fingerprint]));
   return {
     workspace: ir.workspace,
     environment: ir.environment,
     gitSha: ir.gitSha,
     specHash: ir.specHash,
-    tables: ir.tables.map(tableState),
-    pipelines: ir.pipelines.map((p) => ({ name: p.name, engine: p.engine, fingerprint: sha256(canonicalJson(p)) })),
+    tables,
+    // A pipeline's compiled statements also depend on the shape of the tables it writes.
+    pipelines: ir.pipelines.map((p) => ({ name: p.name, engine: p.engine, fingerprint: sha256(canonicalJson(p) + p.steps.map((s) => byName.get(s.target) ?? '').join(',')) })),
     connections: ir.connections.map((c) => ({ name: c.name, type: c.type, config: c.config, fingerprint: sha256(canonicalJson(c)) })),
   };
 }

@@ -402,15 +402,18 @@ export class RunQueue {
 
   /** After a phase ends: a failed phase fails the run and skips what has not started; all succeeded ends it well. */
   private async settleRun(tx: Queryable, runId: string): Promise<void> {
+    // Lock the run first, then count: two phases of one run completing together serialise
+    // here, and the second count (a new statement under READ COMMITTED) sees the first's
+    // commit. Counting first would let both miss each other and leave the run open forever.
+    // NO KEY UPDATE: events and artifacts referencing the run hold KEY SHARE locks on it; a
+    // plain FOR UPDATE would deadlock with them.
+    const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR NO KEY UPDATE`, [runId])).rows[0]!;
+    if (run.status !== 'running' && run.status !== 'queued') return;
     const counts = (
       await tx.query<{ status: string; n: number }>(`SELECT status, count(*)::integer AS n FROM phases WHERE run_id = $1 GROUP BY status`, [runId])
     ).rows;
     const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0;
     const total = counts.reduce((a, c) => a + c.n, 0);
-    // NO KEY UPDATE: events and artifacts referencing the run hold KEY SHARE locks on it; a
-    // plain FOR UPDATE would deadlock two phases of one run completing together.
-    const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR NO KEY UPDATE`, [runId])).rows[0]!;
-    if (run.status !== 'running' && run.status !== 'queued') return;
     if (n('failed') > 0) {
       // Phases already running finish or lose their lease; nothing new starts.
       await tx.query(`UPDATE phases SET status = 'skipped', finished_at = now() WHERE run_id = $1 AND status IN ('queued', 'blocked')`, [runId]);

@@ -50,8 +50,10 @@ export class Worker {
         backoff = this.idleMs;
         if (!worked) await sleep(this.idleMs);
       } catch (e) {
-        if (!isTransientDbError(e)) throw e;
-        this.log('warn', 'state store unavailable; retrying', { error: (e as Error).message, retry_in_ms: backoff });
+        // A worker outlives any single failure: the phase it held is reclaimed when its lease
+        // runs out. Database outages are expected; anything else is logged loudly.
+        if (isTransientDbError(e)) this.log('warn', 'state store unavailable; retrying', { error: (e as Error).message, retry_in_ms: backoff });
+        else this.log('error', 'worker iteration failed', { error: (e as Error).message, stack: (e as Error).stack, retry_in_ms: backoff });
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 10_000);
       }

@@ -38,5 +38,5 @@ export function isTransientDbError(e: unknown): boolean {
     if (/^08/.test(err.code) || /^57P0/.test(err.code) || err.code === '40001' || err.code === '40P01' || err.code === '53300') return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(err.code)) return true;
   }
-  return /Connection terminated|connection closed|Client has encountered a connection error|terminating connection/i.test(err.message ?? '');
+  return /Connection terminated|connection closed|Client has encountered a connection error|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(err.message ?? '');
 }

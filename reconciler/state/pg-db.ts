@@ -29,6 +29,13 @@ export function openPostgres(connectionString: string, options: PgOptions = {}):
     async transaction(fn) {
       const client = await pool.connect();
       let broken = false;
+      // A checked-out client has no error listener (the pool removes its own); a server
+      // restart between two statements would otherwise crash the process. The next
+      // statement fails instead, and the caller retries.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const out = await fn(wrap(client));
@@ -40,6 +47,7 @@ export function openPostgres(connectionString: string, options: PgOptions = {}):
         });
         throw e;
       } finally {
+        client.removeListener('error', onError);
         client.release(broken);
       }
     },

@@ -2,7 +2,8 @@
 // their checks. What the DuckDB executor will do; shared by the tests.
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Artifact, PipelinePlan } from '../../compiler/index.js';
-import { type SqlType, sha256 } from '../../spec/index.js';
+import { rowExpression, rowsHash } from '../../reconciler/index.js';
+import type { SqlType } from '../../spec/index.js';
 import { splitSql } from './split-sql.js';
 
 export interface DuckRun {
@@ -55,31 +56,8 @@ export async function runPipelines(duck: DuckRun, artifacts: readonly Artifact[]
   return warnings;
 }
 
-/**
- * Content hash of a table, comparable across engines. Normalisation: every value is cast to
- * varchar by the engine (decimals keep their declared scale, dates are ISO), NULL becomes
- * '∅', the values of a row are joined with '|', and rows are sorted in JavaScript (the same
- * order whatever the engine's collation).
- */
-export function rowsHash(rows: string[]): { rows: number; hash: string } {
-  return { rows: rows.length, hash: sha256([...rows].sort().join('\n')) };
-}
-
-/** Timestamps are spelled ISO-8601 with microseconds on every engine (their varchar casts differ). */
-export function rowExpression(columns: readonly { name: string; type: SqlType }[], engine: 'trino' | 'duckdb'): string {
-  return columns
-    .map((c) => {
-      const col = `"${c.name}"`;
-      const text =
-        c.type.kind === 'timestamp'
-          ? engine === 'trino'
-            ? `to_iso8601(${col})`
-            : `strftime(${col}, '%Y-%m-%dT%H:%M:%S.%f')`
-          : `CAST(${col} AS VARCHAR)`;
-      return `coalesce(${text}, '∅')`;
-    })
-    .join(` || '|' || `);
-}
+// The content hash is the reconciler's (one normalisation for every engine and the run artifacts).
+export { rowExpression, rowsHash } from '../../reconciler/index.js';
 
 export async function duckTableHash(duck: DuckRun, fq: string, columns: readonly { name: string; type: SqlType }[]): Promise<{ rows: number; hash: string }> {
   return rowsHash((await duck.rows(`SELECT ${rowExpression(columns, 'duckdb')} AS r FROM ${fq}`)).map((r) => String(r[0])));

@@ -132,22 +132,23 @@ describe('worker reliability on a real PostgreSQL', () => {
     const { url, db, queue, artifacts } = await freshDb();
     try {
       const runs: { id: string }[] = [];
-      for (let i = 0; i < 4; i++) runs.push(await queue.createRun(runInput(effectPhases(25, 5))));
-      await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id) => startWorker(url, artifacts, id, 5)));
-      await waitFor('all runs to finish', async () => {
+      for (let i = 0; i < 4; i++) runs.push(await queue.createRun(runInput(effectPhases(20, 5))));
+      await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id) => startWorker(url, artifacts, id, 10)));
+      const finished = await waitFor('all runs to finish', async () => {
         const rs = await Promise.all(runs.map((r) => queue.getRun(r.id)));
-        return rs.every((r) => r!.status === 'succeeded');
-      }, 120_000);
+        return rs.every((r) => ['succeeded', 'failed'].includes(r!.status)) ? rs : undefined;
+      }, 150_000);
+      expect(finished.map((r) => r!.error ?? r!.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
       const effects = await sideEffects(db);
-      expect(effects.size).toBe(100);
+      expect(effects.size).toBe(80);
       expect([...effects.values()].every((c) => c === 1)).toBe(true);
       const claimed = (await db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM run_events WHERE type = 'PHASE_CLAIMED'`)).rows[0]!.n;
-      expect(claimed).toBe(100);
+      expect(claimed).toBe(80);
       // The work was shared.
       const byWorker = (await db.query<{ worker: string }>('SELECT DISTINCT worker FROM side_effects')).rows;
       expect(byWorker.length).toBeGreaterThan(1);
     } finally {
       await db.close();
     }
-  });
+  }, 180_000);
 });
