@@ -28,6 +28,9 @@ export function defaultIo(): Io {
 
 export class UsageError extends Error {}
 
+/** A problem the user can fix (unreachable state store, missing engine): exit 1, message only. */
+export class ProblemError extends Error {}
+
 /** Exit codes: 0 clean, 1 problems found, 2 usage error. */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 

@@ -1,7 +1,7 @@
 // The composition point: parses the command line and wires spec, compiler (and later
 // reconciler and GitHub App) together. User errors end with a message and an exit code,
 // never a stack trace.
-import { EXIT, type Io, UsageError, VERSION, defaultIo } from './cli-context.js';
+import { EXIT, type Io, ProblemError, UsageError, VERSION, defaultIo } from './cli-context.js';
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
 
@@ -51,6 +51,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (e instanceof UsageError) {
       io.stderr(`lakespec ${command}: ${e.message}\nRun "lakespec ${command} --help" for usage.\n`);
       return EXIT.usage;
+    }
+    if (e instanceof ProblemError) {
+      io.stderr(`lakespec ${command}: ${e.message}\n`);
+      return EXIT.problems;
     }
     const err = e as NodeJS.ErrnoException;
     if (err && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code)) {

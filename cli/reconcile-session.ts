@@ -3,9 +3,9 @@
 // (embedded DuckDB by default, Trino with --engine trino).
 import { join, resolve } from 'node:path';
 import { type Artifact, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { type DesiredState, DuckDbEngine, type SqlEngine, type State, TrinoEngine, desiredState, openState } from '../reconciler/index.js';
+import { type DesiredState, DuckDbEngine, type SqlEngine, type State, TrinoEngine, desiredState, openState, redactUrl } from '../reconciler/index.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
-import { type Io, UsageError, displayPathFor, styles } from './cli-context.js';
+import { type Io, ProblemError, UsageError, displayPathFor, styles } from './cli-context.js';
 import { formatText, summaryLine } from './format-diagnostics.js';
 import { detectGitSha } from './git-sha.js';
 import { type LoadedProject, loadProject } from './load-project.js';
@@ -72,7 +72,7 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
   }
   const stateDir = resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec');
   const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
-  const state = await openState({ dir: stateDir, ...(databaseUrl ? { databaseUrl } : {}) });
+  const state = await openStateFor(stateDir, databaseUrl);
   let engine: SqlEngine;
   try {
     engine = engineId === 'trino' ? new TrinoEngine({ server: trinoUrl!, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }) : await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project.root });
@@ -94,4 +94,15 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
       await state.close().catch(() => {});
     },
   };
+}
+
+/** Opens the state store, turning connection failures into a message that says what to check. */
+export async function openStateFor(stateDir: string, databaseUrl: string | undefined): Promise<State> {
+  try {
+    return await openState({ dir: stateDir, ...(databaseUrl ? { databaseUrl } : {}) });
+  } catch (e) {
+    const where = databaseUrl ? `PostgreSQL at ${redactUrl(databaseUrl)}` : `the embedded store in ${stateDir}`;
+    const hint = databaseUrl ? 'Check --database-url / DATABASE_URL and that the server is running.' : 'Check that the folder is writable and not used by another lakespec process.';
+    throw new ProblemError(`cannot open the state store (${where}): ${(e as Error).message}. ${hint}`);
+  }
 }

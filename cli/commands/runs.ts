@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { isUuid, openState } from '../../reconciler/index.js';
+import { isUuid } from '../../reconciler/index.js';
+import { openStateFor } from '../reconcile-session.js';
 import { EXIT, type Io, UsageError, parse, styles } from '../cli-context.js';
 
 export const runsHelp = `Usage: lakespec runs [run-id] [options]
@@ -35,7 +36,7 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
   const id = positionals[0];
   if (id !== undefined && !isUuid(id)) throw new UsageError(`"${id}" is not a run id (a UUID, as "lakespec runs" lists them)`);
   const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
-  const state = await openState({ dir: resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec'), ...(databaseUrl ? { databaseUrl } : {}) });
+  const state = await openStateFor(resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec'), databaseUrl);
   const s = styles(io);
   try {
     const q = state.queue;

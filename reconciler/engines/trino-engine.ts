@@ -66,7 +66,7 @@ export class TrinoEngine implements SqlEngine {
     for (const c of catalogs.filter((x) => have.has(x))) {
       const rows = await this.rows(
         `SELECT table_schema, table_name, column_name, data_type, is_nullable FROM "${c.replace(/"/g, '""')}".information_schema.columns
-         WHERE table_schema <> 'information_schema' ORDER BY table_schema, table_name, ordinal_position`,
+         WHERE table_schema NOT IN ('information_schema', 'system') ORDER BY table_schema, table_name, ordinal_position`,
       );
       for (const [schema, table, column, type, nullable] of rows as string[][]) {
         const key = `${c}.${schema}.${table}`;

@@ -35,9 +35,11 @@ export function detectDrift(applied: CatalogState, live: readonly LiveTable[], d
     for (const c of l.columns) if (!appliedCols.has(c.name)) out.push({ kind: 'extra_column', table: fq, column: c.name, live: c.type, detail: `${fq}.${c.name} (${c.type}) exists in the engine but not in the applied specs` });
   }
   const appliedNames = new Set(applied.tables.map((t) => qualified(t.physical)));
+  // By default the managed schemas are those lakespec applied tables to.
+  const managed = managedSchemas ?? new Set(applied.tables.map((t) => `${t.physical.catalog}.${t.physical.schema}`));
   for (const l of live) {
     const schema = `${l.physical.catalog}.${l.physical.schema}`;
-    if (!appliedNames.has(qualified(l.physical)) && (!managedSchemas || managedSchemas.has(schema))) {
+    if (!appliedNames.has(qualified(l.physical)) && managed.has(schema)) {
       out.push({ kind: 'unmanaged_table', table: qualified(l.physical), detail: `${qualified(l.physical)} exists in a managed schema but lakespec did not apply it` });
     }
   }

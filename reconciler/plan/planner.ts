@@ -2,7 +2,7 @@
 // optionally the live catalog of the engine, into typed stages. Destructive stages are
 // blocked unless the specs (Workspace.allowDestructive) or the command allow them.
 import type { DestructiveAllowance, DestructiveChange } from '../../spec/index.js';
-import { byString } from '../../spec/index.js';
+import { byString, canonicalJson } from '../../spec/index.js';
 import { type CatalogState, type DesiredState, type LiveTable, type TableState, qualified, typeText } from './catalog-state.js';
 import { typeChange } from './type-change.js';
 
@@ -197,7 +197,8 @@ function tableChanges(prior: TableState, t: TableState): Stage[] {
   }
   const props: string[] = [];
   const cmp = (name: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) props.push(`${name} ${JSON.stringify(a ?? null)} → ${JSON.stringify(b ?? null)}`);
+    // Canonical: the applied side comes back from jsonb, which reorders object keys.
+    if (canonicalJson(a ?? null) !== canonicalJson(b ?? null)) props.push(`${name} ${JSON.stringify(a ?? null)} → ${JSON.stringify(b ?? null)}`);
   };
   cmp('owner', prior.owner, t.owner);
   cmp('description', prior.description, t.description);
