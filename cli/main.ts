@@ -15,6 +15,9 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   run: { load: async () => (await import('./commands/run.js')).runCommand, summary: 'run pipelines now, recorded as a run with phases and events' },
   runs: { load: async () => (await import('./commands/runs.js')).runsCommand, summary: 'list runs, or show one with its phases, artifacts and events' },
   drift: { load: async () => (await import('./commands/drift.js')).driftCommand, summary: 'report differences between the applied state and the engine' },
+  serve: { load: async () => (await import('./commands/serve.js')).serveCommand, summary: 'the ops HTTP API (OpenAPI, metrics, health) with a worker' },
+  worker: { load: async () => (await import('./commands/serve.js')).workerCommand, summary: 'claim and run phases from the shared state store' },
+  token: { load: async () => (await import('./commands/token.js')).tokenCommand, summary: 'create or revoke API tokens for the ops API' },
   up: { load: async () => (await import('./commands/up.js')).upCommand, summary: 'plan, apply and run everything locally, then preview the gold tables' },
 };
 

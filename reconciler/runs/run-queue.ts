@@ -84,17 +84,18 @@ export class RunQueue {
    * Claims the next runnable phase: queued, due, its dependencies succeeded, its run live.
    * Expired leases are first put back in the queue. Returns null when nothing is runnable.
    */
-  async claim(worker: string, executors?: readonly string[]): Promise<Claim | null> {
+  async claim(worker: string, executors?: readonly string[], workspace?: string | null): Promise<Claim | null> {
     await this.reapExpiredLeases();
     return this.db.transaction(async (tx) => {
       const found = await tx.query<{ id: string }>(
         `SELECT p.id FROM phases p JOIN runs r ON r.id = p.run_id
          WHERE p.status = 'queued' AND p.available_at <= now() AND r.status IN ('queued', 'running')
            AND ($1::text[] IS NULL OR p.executor = ANY($1::text[]))
+           AND ($2::text IS NULL OR p.workspace_id = $2)
            AND NOT EXISTS (SELECT 1 FROM phases d WHERE d.run_id = p.run_id AND d.position = ANY(p.depends_on) AND d.status <> 'succeeded')
          ORDER BY p.available_at, r.created_at, p.position
          LIMIT 1 FOR UPDATE OF p SKIP LOCKED`,
-        [executors ? [...executors] : null],
+        [executors ? [...executors] : null, workspace ?? null],
       );
       const id = found.rows[0]?.id;
       if (!id) return null;

@@ -82,3 +82,18 @@ export function project(extra: Record<string, string> = {}): SourceFile[] {
     ...extra,
   });
 }
+
+/** The files connection plus a PostgreSQL connection whose password is an env reference (for canary tests). */
+export const CONNECTION_WITH_CANARY = `${FILES_CONNECTION}---
+apiVersion: lakespec.dev/v1
+kind: Connection
+metadata:
+  name: warehouse
+spec:
+  type: postgres
+  host: 127.0.0.1
+  port: 1
+  database: shop
+  user: reader
+  password: { fromEnv: SHOP_DB_PASSWORD }
+`;

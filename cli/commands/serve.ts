@@ -1,0 +1,119 @@
+import { resolve, join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { pino } from 'pino';
+import { Auth } from '../../reconciler/api/auth.js';
+import { createOpsApi } from '../../reconciler/api/ops-api.js';
+import { DuckDbEngine, type Executor, RunQueue, SqlStepExecutor, TrinoEngine, Worker } from '../../reconciler/index.js';
+import { EXIT, type Io, UsageError, VERSION, parse } from '../cli-context.js';
+import { openStateFor } from '../reconcile-session.js';
+
+export const serveHelp = `Usage: lakespec serve [options]
+       lakespec worker [options]
+
+serve: the ops HTTP API (runs, phases, events, artifacts, catalog; OpenAPI at
+/openapi.json, Prometheus at /metrics, /healthz) plus in-process workers.
+worker: workers only, claiming phases from the shared state store (run several on
+PostgreSQL). Logs are JSON lines (pino) on stdout. Stop with SIGINT/SIGTERM: the phase in
+hand finishes or its lease runs out and another worker takes it.
+
+Options:
+  --project DIR        the checkout whose files connections the executors read (default: .)
+  --state DIR          local state folder (default: .lakespec)
+  --database-url URL   PostgreSQL state store (default: $DATABASE_URL)
+  --trino-url URL      also run Trino phases on this server (default: $LAKESPEC_TRINO_URL)
+  --port N             serve: port (default: 8080)
+  --host H             serve: address (default: 127.0.0.1)
+  --workers 0|1        serve: run a worker in this process too (default: 1)
+  --lease SECONDS      lease length (default: 30)
+  -h, --help           show this help
+
+Create credentials with "lakespec token create <name> --role admin".
+`;
+
+export async function serveCommand(argv: string[], io: Io): Promise<number> {
+  return serveOrWork(argv, io, 'serve');
+}
+
+export async function workerCommand(argv: string[], io: Io): Promise<number> {
+  return serveOrWork(argv, io, 'worker');
+}
+
+async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      project: { type: 'string' },
+      state: { type: 'string' },
+      'database-url': { type: 'string' },
+      'trino-url': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      workers: { type: 'string' },
+      lease: { type: 'string' },
+    },
+    0,
+  );
+  if (values.help) {
+    io.stdout(serveHelp);
+    return EXIT.ok;
+  }
+  const int = (v: string | undefined, name: string, dflt: number, min: number, max: number) => {
+    const n = v === undefined ? dflt : Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+  const port = int(values.port, '--port', 8080, 0, 65535);
+  const workers = mode === 'worker' ? 1 : int(values.workers, '--workers', 1, 0, 1);
+  const leaseSeconds = int(values.lease, '--lease', 30, 2, 3600);
+  const stateDir = resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec');
+  const project = resolve(io.cwd, values.project ?? '.');
+  const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
+  const trinoUrl = values['trino-url'] ?? io.env.LAKESPEC_TRINO_URL;
+  const log = pino({ base: { service: `lakespec-${mode}` }, redact: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token'] });
+  const state = await openStateFor(stateDir, databaseUrl);
+  const queue = new RunQueue(state.db, state.artifacts, { leaseSeconds });
+
+  // DuckDB files are single-writer and one connection runs one statement at a time: each
+  // process has one DuckDB engine and one worker loop. Scale out with more processes
+  // ("lakespec worker") on a PostgreSQL state store.
+  const engines: { close(): Promise<void> }[] = [];
+  const loops: Promise<void>[] = [];
+  let worker: Worker | undefined;
+  if (workers > 0) {
+    const duck = await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project });
+    engines.push(duck);
+    const executors: Executor[] = [new SqlStepExecutor({ engine: duck, filesRoot: project })];
+    if (trinoUrl) executors.push(new SqlStepExecutor({ engine: new TrinoEngine({ server: trinoUrl, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }), filesRoot: project }));
+    worker = new Worker(queue, executors, { id: `${mode}-${process.pid}`, log: (level, msg, fields) => log[level]({ ...fields }, msg) });
+    loops.push(worker.loop());
+  }
+
+  let server: ReturnType<typeof serve> | undefined;
+  if (mode === 'serve') {
+    const auth = new Auth(state.db);
+    const { app } = createOpsApi({ state: { ...state, queue }, auth, log, version: VERSION, env: io.env });
+    const host = values.host ?? '127.0.0.1';
+    await new Promise<void>((ready) => {
+      server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+        log.info({ url: `http://${host}:${info.port}`, state: state.describe, workers }, 'lakespec ops API listening');
+        io.stdout(`lakespec serve: http://${host}:${info.port} (OpenAPI: /openapi.json, metrics: /metrics) — state: ${state.describe}\n`);
+        ready();
+      });
+    });
+    const creds = (await state.db.query<{ n: number }>('SELECT (SELECT count(*) FROM api_tokens)::integer + (SELECT count(*) FROM users)::integer AS n')).rows[0]!.n;
+    if (creds === 0) log.warn({}, 'no credentials exist yet: create one with "lakespec token create <name> --role admin"');
+  } else log.info({ state: state.describe, workers }, 'lakespec worker started');
+
+  await new Promise<void>((stop) => {
+    const bye = () => stop();
+    process.once('SIGINT', bye);
+    process.once('SIGTERM', bye);
+  });
+  log.info({}, 'stopping');
+  worker?.stop();
+  server?.close();
+  await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 10_000))]);
+  for (const e of engines) await e.close().catch(() => {});
+  await state.close();
+  return EXIT.ok;
+}

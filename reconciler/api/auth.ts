@@ -1,0 +1,104 @@
+// Who is calling: API tokens (random, stored as sha256) and local users (passwords hashed
+// with scrypt, a memory-hard function, N=2^15 r=8 p=1 ≈ 32 MiB per hash). Roles are ordered
+// viewer < operator < admin; a principal may be limited to one workspace.
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Db } from '../state/db.js';
+
+const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  kind: 'token' | 'user';
+  id: string;
+  name: string;
+  role: Role;
+  /** null: every workspace. */
+  workspace: string | null;
+}
+
+export function roleAtLeast(have: Role, need: Role): boolean {
+  return ROLES.indexOf(have) >= ROLES.indexOf(need);
+}
+
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, key] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64');
+  const got = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class Auth {
+  // A dummy hash so that an unknown user costs as much as a wrong password (no user enumeration by timing).
+  private dummy: Promise<string> | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  async createUser(username: string, password: string, role: Role, workspace: string | null = null): Promise<string> {
+    if (password.length < 12) throw new Error('passwords need at least 12 characters');
+    if (workspace) await this.db.query('INSERT INTO workspaces (id) VALUES ($1) ON CONFLICT DO NOTHING', [workspace]);
+    const r = await this.db.query<{ id: string }>('INSERT INTO users (username, password_hash, role, workspace_id) VALUES ($1, $2, $3, $4) RETURNING id', [username, await hashPassword(password), role, workspace]);
+    return r.rows[0]!.id;
+  }
+
+  /** Returns the token once; only its hash is stored. */
+  async createToken(name: string, role: Role, options: { workspace?: string | null; userId?: string; expiresInSeconds?: number } = {}): Promise<{ id: string; token: string }> {
+    const token = `lks_${randomBytes(32).toString('base64url')}`;
+    if (options.workspace) await this.db.query('INSERT INTO workspaces (id) VALUES ($1) ON CONFLICT DO NOTHING', [options.workspace]);
+    const r = await this.db.query<{ id: string }>(
+      `INSERT INTO api_tokens (name, token_hash, role, workspace_id, user_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5, CASE WHEN $6::integer IS NULL THEN NULL ELSE now() + make_interval(secs => $6::integer) END) RETURNING id`,
+      [name, tokenHash(token), role, options.workspace ?? null, options.userId ?? null, options.expiresInSeconds ?? null],
+    );
+    return { id: r.rows[0]!.id, token };
+  }
+
+  async revokeToken(id: string): Promise<boolean> {
+    return (await this.db.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id])).rowCount > 0;
+  }
+
+  /** The principal behind an Authorization header, or undefined (expired, revoked, wrong, missing). */
+  async authenticate(header: string | undefined): Promise<Principal | undefined> {
+    if (!header) return undefined;
+    const [scheme, value] = header.split(' ', 2);
+    if (!value) return undefined;
+    if (scheme?.toLowerCase() === 'bearer') {
+      const r = await this.db.query<{ id: string; name: string; role: Role; workspace_id: string | null }>(
+        `SELECT id, name, role, workspace_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+        [tokenHash(value)],
+      );
+      const t = r.rows[0];
+      return t ? { kind: 'token', id: t.id, name: `token:${t.name}`, role: t.role, workspace: t.workspace_id } : undefined;
+    }
+    if (scheme?.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const i = decoded.indexOf(':');
+      if (i < 0) return undefined;
+      const [username, password] = [decoded.slice(0, i), decoded.slice(i + 1)];
+      const u = (await this.db.query<{ id: string; username: string; password_hash: string; role: Role; workspace_id: string | null; disabled: boolean }>('SELECT id, username, password_hash, role, workspace_id, disabled FROM users WHERE username = $1', [username])).rows[0];
+      if (!u) {
+        this.dummy ??= hashPassword('not-a-real-password');
+        await verifyPassword(password, await this.dummy);
+        return undefined;
+      }
+      if (u.disabled || !(await verifyPassword(password, u.password_hash))) return undefined;
+      return { kind: 'user', id: u.id, name: `user:${u.username}`, role: u.role, workspace: u.workspace_id };
+    }
+    return undefined;
+  }
+}

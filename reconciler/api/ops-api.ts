@@ -1,0 +1,302 @@
+// The ops HTTP API (Hono): the run contract for remote workers, reads of runs, phases,
+// events, artifacts, deployments, datasets, workspaces and connections, connection tests,
+// and token/user administration. Every route declares the least role it needs; anything
+// not declared is denied. Every write goes to the audit log. The OpenAPI document is built
+// from the same route table, so the two cannot drift apart.
+import { Hono, type Context } from 'hono';
+import type { Logger } from 'pino';
+import { isUuid } from '../runs/run-queue.js';
+import type { State } from '../open-state.js';
+import { StoreError } from '../state/db.js';
+import { type Auth, type Principal, type Role, ROLES, roleAtLeast } from './auth.js';
+import { testConnection } from './connection-test.js';
+import { renderMetrics } from './metrics.js';
+import { buildOpenApi, type RouteDoc } from './openapi.js';
+
+type Env = { Variables: { principal: Principal } };
+type Handler = (c: Context<Env>, p: Principal) => Promise<Response>;
+
+export interface OpsApiOptions {
+  state: State;
+  auth: Auth;
+  log: Logger;
+  version: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteDoc[] } {
+  const app = new Hono<Env>();
+  const routes: RouteDoc[] = [];
+  const { queue, catalog, db } = o.state;
+
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return c.json({ error: err.message }, err.status);
+    if (err instanceof StoreError) {
+      const status = { conflict: 409, not_found: 404, invalid: 400, forbidden: 403 }[err.code] as 409 | 404 | 400 | 403;
+      return c.json({ error: err.message }, status);
+    }
+    // Internals (and anything they might quote) stay in the log.
+    o.log.error({ err: { message: err.message, stack: err.stack }, path: c.req.path }, 'request failed');
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    o.log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), principal: c.get('principal')?.name }, 'request');
+  });
+
+  const open = (method: 'get', path: string, summary: string, h: (c: Context<Env>) => Promise<Response> | Response) => {
+    routes.push({ method, path, summary, role: null });
+    app[method](path, h);
+  };
+
+  /** Registers a route with its least role. Authentication and authorisation happen before the handler. */
+  const route = (method: 'get' | 'post' | 'delete', path: string, role: Role, summary: string, h: Handler, extra: Partial<RouteDoc> = {}) => {
+    routes.push({ method, path, summary, role, ...extra });
+    app[method](path, async (c) => {
+      const p = await o.auth.authenticate(c.req.header('authorization'));
+      if (!p) return c.json({ error: 'authentication required: send Authorization: Bearer <token> or Basic credentials' }, 401, { 'WWW-Authenticate': 'Bearer, Basic realm="lakespec"' });
+      if (!roleAtLeast(p.role, role)) return c.json({ error: `this needs the ${role} role; you are ${p.role}` }, 403);
+      c.set('principal', p);
+      return h(c, p);
+    });
+  };
+
+  const audit = (p: Principal, workspace: string | null, action: string, target: string, details: Record<string, unknown> = {}) => catalog.audit(p.name, workspace, action, target, details);
+  const body = async <T>(c: Context<Env>): Promise<T> => {
+    try {
+      return (await c.req.json()) as T;
+    } catch {
+      throw new HttpError(400, 'the body must be JSON');
+    }
+  };
+  /** A run the principal may see; another workspace's run is "not found" (its existence is not revealed). */
+  const visibleRun = async (p: Principal, id: string) => {
+    const run = isUuid(id) ? await queue.getRun(id) : undefined;
+    if (!run || (p.workspace !== null && run.workspace_id !== p.workspace)) throw new HttpError(404, `no run ${id}`);
+    return run;
+  };
+  const visiblePhase = async (p: Principal, id: string) => {
+    const r = isUuid(id) ? (await db.query<{ run_id: string; workspace_id: string }>('SELECT run_id, workspace_id FROM phases WHERE id = $1', [id])).rows[0] : undefined;
+    if (!r || (p.workspace !== null && r.workspace_id !== p.workspace)) throw new HttpError(404, `no phase ${id}`);
+    return r;
+  };
+  const scopeWorkspace = (p: Principal, requested: string | undefined): string | undefined => {
+    if (p.workspace === null) return requested;
+    if (requested !== undefined && requested !== p.workspace) throw new HttpError(403, `this credential is limited to workspace ${p.workspace}`);
+    return p.workspace;
+  };
+  const param = (c: Context<Env>, name: string): string => {
+    const v = c.req.param(name);
+    if (v === undefined) throw new HttpError(400, `missing path parameter ${name}`);
+    return v;
+  };
+  const str = (v: unknown, name: string, max = 200): string => {
+    if (typeof v !== 'string' || v.length === 0 || v.length > max) throw new HttpError(400, `${name} must be a non-empty string of at most ${max} characters`);
+    return v;
+  };
+
+  // Open endpoints ---------------------------------------------------------------------------
+  open('get', '/healthz', 'liveness and state store reachability', async (c) => {
+    try {
+      await db.query('SELECT 1');
+      return c.json({ status: 'ok' });
+    } catch {
+      return c.json({ status: 'unavailable', reason: 'state store unreachable' }, 503);
+    }
+  });
+  open('get', '/metrics', 'Prometheus metrics', async (c) => c.text(await renderMetrics(db), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
+  open('get', '/openapi.json', 'this document', (c) => c.json(buildOpenApi(routes, o.version)));
+
+  // Runs ---------------------------------------------------------------------------------------
+  route('get', '/api/v1/runs', 'viewer', 'list runs (newest first)', async (c, p) => {
+    const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? 50) || 50));
+    const ws = scopeWorkspace(p, c.req.query('workspace'));
+    return c.json({ runs: await queue.listRuns({ ...(ws ? { workspace: ws } : {}), ...(c.req.query('status') ? { status: c.req.query('status')! } : {}), limit }) });
+  });
+  route('post', '/api/v1/runs', 'operator', 'create a run with its phases', async (c, p) => {
+    const b = await body<{ workspace?: string; environment?: string; spec_slug?: string; git_sha?: string; trigger?: string; phases?: unknown; input_manifest?: unknown }>(c);
+    const ws = str(scopeWorkspace(p, b.workspace) ?? b.workspace, 'workspace');
+    if (!Array.isArray(b.phases)) throw new HttpError(400, 'phases must be an array of { name, executor, depends_on?, input, max_attempts?, timeout_seconds? }');
+    const phases = b.phases.map((x: Record<string, unknown>, i: number) => ({
+      name: str(x.name, `phases[${i}].name`),
+      executor: str(x.executor, `phases[${i}].executor`),
+      dependsOn: Array.isArray(x.depends_on) ? x.depends_on.map((d) => String(d)) : [],
+      input: x.input ?? {},
+      ...(typeof x.max_attempts === 'number' ? { maxAttempts: x.max_attempts } : {}),
+      ...(typeof x.timeout_seconds === 'number' ? { timeoutSeconds: x.timeout_seconds } : {}),
+    }));
+    const gitSha = str(b.git_sha, 'git_sha', 64);
+    if (!/^[0-9a-f]{7,64}$/.test(gitSha)) throw new HttpError(400, 'git_sha must be a hexadecimal commit id');
+    const run = await queue.createRun({ workspace: ws, environment: str(b.environment, 'environment'), specSlug: str(b.spec_slug, 'spec_slug'), gitSha, trigger: b.trigger ?? 'api', requester: p.name, phases, inputManifest: b.input_manifest ?? {} });
+    await audit(p, ws, 'run.create', run.id, { spec_slug: run.spec_slug, git_sha: run.git_sha });
+    return c.json({ run }, 201);
+  });
+  route('get', '/api/v1/runs/:id', 'viewer', 'a run with its phases', async (c, p) => {
+    const run = await visibleRun(p, param(c, 'id'));
+    return c.json({ run, phases: await queue.phases(run.id) });
+  });
+  route('get', '/api/v1/runs/:id/events', 'viewer', 'a run\'s events in order (after=seq for more)', async (c, p) => {
+    const run = await visibleRun(p, param(c, 'id'));
+    return c.json({ events: await queue.events(run.id, Number(c.req.query('after') ?? 0) || 0) });
+  });
+  route('get', '/api/v1/runs/:id/artifacts', 'viewer', 'a run\'s artifacts', async (c, p) => {
+    const run = await visibleRun(p, param(c, 'id'));
+    return c.json({ artifacts: await queue.runArtifacts(run.id) });
+  });
+  route('post', '/api/v1/runs/:id/cancel', 'operator', 'cancel a run', async (c, p) => {
+    const run = await visibleRun(p, param(c, 'id'));
+    const b = await body<{ reason?: string }>(c).catch(() => ({}) as { reason?: string });
+    const out = await queue.cancelRun(run.id, p.name, b.reason ?? 'cancelled');
+    await audit(p, run.workspace_id, 'run.cancel', run.id);
+    return c.json({ run: out });
+  });
+  route('post', '/api/v1/runs/:id/rerun', 'operator', 'run the same phases again as a new run', async (c, p) => {
+    const run = await visibleRun(p, param(c, 'id'));
+    const out = await queue.rerun(run.id, p.name);
+    await audit(p, run.workspace_id, 'run.rerun', out.id, { rerun_of: run.id });
+    return c.json({ run: out }, 201);
+  });
+  route('post', '/api/v1/runs/:id/events', 'operator', 'append an event (duplicates by event_id are ignored)', async (c, p) => {
+    const run = await visibleRun(p, param(c, 'id'));
+    const b = await body<{ event_id?: string; phase?: string; level?: 'debug' | 'info' | 'warn' | 'error'; type?: string; message?: string; payload?: Record<string, unknown>; phase_id?: string; token?: string }>(c);
+    if (b.level !== undefined && !['debug', 'info', 'warn', 'error'].includes(b.level)) throw new HttpError(400, 'level must be debug, info, warn or error');
+    const created = await queue.appendEvent(
+      run.id,
+      { eventId: str(b.event_id, 'event_id'), type: str(b.type, 'type', 64), message: str(b.message, 'message', 10_000), ...(b.phase ? { phase: b.phase } : {}), ...(b.level ? { level: b.level } : {}), ...(b.payload ? { payload: b.payload } : {}) },
+      b.phase_id && b.token ? { phaseId: b.phase_id, token: b.token } : undefined,
+    );
+    return c.json({ created }, created ? 201 : 200);
+  });
+  route('post', '/api/v1/runs/:id/artifacts', 'operator', 'register an artifact (digest verified, stored once)', async (c, p) => {
+    const run = await visibleRun(p, param(c, 'id'));
+    const b = await body<{ phase?: string; name?: string; kind?: string; media_type?: string; sha256?: string; content_base64?: string; phase_id?: string; token?: string }>(c);
+    const bytes = Buffer.from(str(b.content_base64, 'content_base64', 64 * 1024 * 1024), 'base64');
+    const r = await queue.registerArtifact(
+      run.id,
+      { name: str(b.name, 'name'), kind: str(b.kind, 'kind', 64), bytes, ...(b.phase ? { phase: b.phase } : {}), ...(b.media_type ? { mediaType: b.media_type } : {}), ...(b.sha256 ? { sha256: b.sha256 } : {}) },
+      b.phase_id && b.token ? { phaseId: b.phase_id, token: b.token } : undefined,
+    );
+    return c.json(r, r.created ? 201 : 200);
+  });
+
+  // Claims and leases ---------------------------------------------------------------------------
+  route('post', '/api/v1/claims', 'operator', 'claim the next runnable phase (204 when none)', async (c, p) => {
+    const b = await body<{ worker?: string; executors?: string[] }>(c);
+    // A workspace-limited credential only ever claims its own workspace's phases.
+    const claim = await queue.claim(str(b.worker, 'worker'), Array.isArray(b.executors) ? b.executors.map(String) : undefined, p.workspace);
+    if (!claim) return c.body(null, 204);
+    return c.json({ claim });
+  });
+  route('post', '/api/v1/phases/:id/heartbeat', 'operator', 'extend the lease (409 when the token no longer holds it)', async (c, p) => {
+    const id = param(c, 'id');
+    await visiblePhase(p, id);
+    const b = await body<{ token?: string; message?: string; payload?: Record<string, unknown> }>(c);
+    const until = await queue.heartbeat(id, str(b.token, 'token'), b.message ? { message: b.message, ...(b.payload ? { payload: b.payload } : {}) } : undefined);
+    return c.json({ lease_expires_at: until });
+  });
+  route('post', '/api/v1/phases/:id/complete', 'operator', 'complete a phase with its output', async (c, p) => {
+    const id = param(c, 'id');
+    const ph = await visiblePhase(p, id);
+    const b = await body<{ token?: string; output?: unknown }>(c);
+    const out = await queue.completePhase(id, str(b.token, 'token'), b.output ?? {});
+    await audit(p, ph.workspace_id, 'phase.complete', id);
+    return c.json({ phase: out });
+  });
+  route('post', '/api/v1/phases/:id/fail', 'operator', 'fail a phase (retried unless terminal)', async (c, p) => {
+    const id = param(c, 'id');
+    const ph = await visiblePhase(p, id);
+    const b = await body<{ token?: string; error?: string; terminal?: boolean }>(c);
+    const out = await queue.failPhase(id, str(b.token, 'token'), str(b.error, 'error', 10_000), { terminal: b.terminal === true });
+    await audit(p, ph.workspace_id, 'phase.fail', id, { terminal: b.terminal === true });
+    return c.json({ phase: out });
+  });
+
+  // Artifacts and catalog reads ------------------------------------------------------------------
+  route('get', '/api/v1/artifacts/:sha256', 'viewer', 'an artifact\'s bytes', async (c, p) => {
+    const sha = param(c, 'sha256');
+    if (!/^[0-9a-f]{64}$/.test(sha)) throw new HttpError(400, 'not a sha256 digest');
+    const link = (await db.query<{ media_type: string }>(`SELECT a.media_type FROM artifacts a JOIN run_artifacts ra USING (sha256) WHERE a.sha256 = $1 AND ($2::text IS NULL OR ra.workspace_id = $2) LIMIT 1`, [sha, p.workspace])).rows[0];
+    const bytes = link ? await o.state.artifacts.get(sha) : undefined;
+    if (!link || !bytes) throw new HttpError(404, `no artifact ${sha}`);
+    return c.body(Buffer.from(bytes), 200, { 'Content-Type': link.media_type, ETag: `"${sha}"`, 'Cache-Control': 'public, max-age=31536000, immutable' });
+  });
+  route('get', '/api/v1/deployments', 'viewer', 'deployments (newest first)', async (c, p) => {
+    return c.json({ deployments: await catalog.deployments(scopeWorkspace(p, c.req.query('workspace')), Math.min(1000, Number(c.req.query('limit') ?? 50) || 50)) });
+  });
+  route('get', '/api/v1/deployments/:id/plan', 'viewer', 'the plan (stages) a deployment applied', async (c, p) => {
+    const id = param(c, 'id');
+    const d = isUuid(id) ? (await db.query<{ workspace_id: string; stages: unknown; status: string; git_sha: string; environment: string }>('SELECT workspace_id, stages, status, git_sha, environment FROM deployments WHERE id = $1', [id])).rows[0] : undefined;
+    if (!d || (p.workspace !== null && d.workspace_id !== p.workspace)) throw new HttpError(404, `no deployment ${id}`);
+    return c.json({ deployment: id, workspace: d.workspace_id, environment: d.environment, git_sha: d.git_sha, status: d.status, stages: d.stages });
+  });
+  route('get', '/api/v1/workspaces', 'viewer', 'workspaces', async (c, p) => {
+    const rows = (await db.query<{ id: string; created_at: Date }>('SELECT id, created_at FROM workspaces WHERE ($1::text IS NULL OR id = $1) ORDER BY id', [p.workspace])).rows;
+    return c.json({ workspaces: rows });
+  });
+  route('get', '/api/v1/datasets', 'viewer', 'the dataset catalog as applied', async (c, p) => {
+    const ws = scopeWorkspace(p, c.req.query('workspace'));
+    const rows = (await db.query(`SELECT workspace_id, environment, name, physical_name, owner, layer, format, location, tags, schema, fingerprint, updated_at FROM datasets WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR environment = $2) ORDER BY workspace_id, environment, name`, [ws ?? null, c.req.query('environment') ?? null])).rows;
+    return c.json({ datasets: rows });
+  });
+  route('get', '/api/v1/connections', 'viewer', 'connections (secret references only)', async (c, p) => {
+    const ws = scopeWorkspace(p, c.req.query('workspace'));
+    const rows = (await db.query(`SELECT workspace_id, environment, name, type, config, secret_refs, updated_at FROM connections WHERE ($1::text IS NULL OR workspace_id = $1) ORDER BY workspace_id, environment, name`, [ws ?? null])).rows;
+    return c.json({ connections: rows });
+  });
+  route('post', '/api/v1/connections/:workspace/:environment/:name/test', 'operator', 'test a connection with its secrets resolved here', async (c, p) => {
+    const ws = scopeWorkspace(p, param(c, 'workspace'))!;
+    const row = (await db.query<{ type: string; config: Record<string, unknown> }>('SELECT type, config FROM connections WHERE workspace_id = $1 AND environment = $2 AND name = $3', [ws, param(c, 'environment'), param(c, 'name')])).rows[0];
+    if (!row) throw new HttpError(404, `no connection ${param(c, 'name')} in ${ws}/${param(c, 'environment')}`);
+    const result = await testConnection(row.type, row.config, o.env ?? process.env);
+    await audit(p, ws, 'connection.test', `${ws}/${param(c, 'environment')}/${param(c, 'name')}`, { ok: result.ok });
+    return c.json(result);
+  });
+
+  // Administration ------------------------------------------------------------------------------------
+  route('get', '/api/v1/audit', 'admin', 'the audit log (newest first)', async (c) => {
+    const rows = (await db.query(`SELECT seq::text AS seq, at, actor, workspace_id, action, target, details FROM audit_log ORDER BY audit_log.seq DESC LIMIT $1`, [Math.min(1000, Number(c.req.query('limit') ?? 100) || 100)])).rows;
+    return c.json({ audit: rows });
+  });
+  route('post', '/api/v1/tokens', 'admin', 'create an API token (returned once)', async (c, p) => {
+    const b = await body<{ name?: string; role?: Role; workspace?: string | null; expires_in_seconds?: number }>(c);
+    if (!b.role || !ROLES.includes(b.role)) throw new HttpError(400, `role must be one of ${ROLES.join(', ')}`);
+    const t = await o.auth.createToken(str(b.name, 'name'), b.role, { workspace: scopeWorkspace(p, b.workspace ?? undefined) ?? null, ...(b.expires_in_seconds ? { expiresInSeconds: b.expires_in_seconds } : {}) });
+    await audit(p, b.workspace ?? null, 'token.create', t.id, { name: b.name, role: b.role });
+    return c.json(t, 201);
+  });
+  route('delete', '/api/v1/tokens/:id', 'admin', 'revoke an API token', async (c, p) => {
+    const id = param(c, 'id');
+    if (!isUuid(id) || !(await o.auth.revokeToken(id))) throw new HttpError(404, `no active token ${id}`);
+    await audit(p, null, 'token.revoke', id);
+    return c.json({ revoked: id });
+  });
+  route('post', '/api/v1/users', 'admin', 'create a local user', async (c, p) => {
+    const b = await body<{ username?: string; password?: string; role?: Role; workspace?: string | null }>(c);
+    if (!b.role || !ROLES.includes(b.role)) throw new HttpError(400, `role must be one of ${ROLES.join(', ')}`);
+    let id: string;
+    try {
+      id = await o.auth.createUser(str(b.username, 'username'), str(b.password, 'password', 1000), b.role, scopeWorkspace(p, b.workspace ?? undefined) ?? null);
+    } catch (e) {
+      if (/unique/i.test((e as Error).message)) throw new HttpError(409, `user ${b.username} exists`);
+      if (/at least 12/.test((e as Error).message)) throw new HttpError(400, (e as Error).message);
+      throw e;
+    }
+    await audit(p, b.workspace ?? null, 'user.create', id, { username: b.username, role: b.role });
+    return c.json({ id }, 201);
+  });
+
+  // Deny by default: any other path or method.
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  return { app, routes };
+}

@@ -1,0 +1,194 @@
+// The ops API over real HTTP on the PGlite store: every role against every endpoint (deny
+// by default), expired and other-workspace tokens, the run contract for remote workers
+// (409 for a stale token), the OpenAPI document covering every route, metrics, health, the
+// audit log, and a canary secret that must never come back out.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { serve } from '@hono/node-server';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Auth, type Role } from '../../reconciler/api/auth.js';
+import { createOpsApi } from '../../reconciler/api/ops-api.js';
+import type { RouteDoc } from '../../reconciler/api/openapi.js';
+import { type State, desiredState, openState, plan, sleep } from '../../reconciler/index.js';
+import { compile } from '../../compiler/index.js';
+import { CONNECTION_WITH_CANARY, project } from '../helpers/specs.js';
+
+const CANARY = 'canary-7f3a9c1e-never-print-me';
+let state: State;
+let base: string;
+let routes: RouteDoc[];
+let logs = '';
+let close: () => void;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  state = await openState({ dir: mkdtempSync(join(tmpdir(), 'lakespec-api-')), queue: { leaseSeconds: 1, retryBaseMs: 1 } });
+  const auth = new Auth(state.db);
+  for (const role of ['viewer', 'operator', 'admin'] as Role[]) tokens[role] = (await auth.createToken(role, role)).token;
+  tokens.scoped = (await auth.createToken('alpha-operator', 'operator', { workspace: 'alpha' })).token;
+  tokens.expired = (await auth.createToken('old', 'admin', { expiresInSeconds: 1 })).token;
+  const revoked = await auth.createToken('revoked', 'admin');
+  await auth.revokeToken(revoked.id);
+  tokens.revoked = revoked.token;
+  await auth.createUser('alice', 'correct horse battery', 'operator');
+  // A connection whose password reference resolves to the canary on this server.
+  const r = compile(project({ 'connections.yaml': CONNECTION_WITH_CANARY }), { environment: 'dev', gitSha: 'f'.repeat(40), backends: ['duckdb'] });
+  const desired = desiredState(r.ir!);
+  const p = plan(desired, { tables: [], pipelines: [], connections: [] });
+  const dep = await state.catalog.beginDeployment({ workspace: 'shop', environment: 'dev', gitSha: 'f'.repeat(40), manifestHash: r.manifest!.setHash, specHash: r.ir!.specHash, engine: 'duckdb', requester: 'test', plan: p });
+  await state.catalog.finishDeployment(dep, desired, p, new Set(p.stages.map((_, i) => i)));
+  const log = pino({ redact: ['req.headers.authorization'] }, new Writable({ write: (chunk, _e, cb) => ((logs += chunk.toString()), cb()) }));
+  const api = createOpsApi({ state, auth, log, version: 'test', env: { ...process.env, SHOP_DB_PASSWORD: CANARY } });
+  routes = api.routes;
+  await new Promise<void>((ready) => {
+    const server = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+      base = `http://127.0.0.1:${info.port}`;
+      ready();
+    });
+    close = () => server.close();
+  });
+  await sleep(1100); // let the short-lived token expire
+}, 60_000);
+
+afterAll(async () => {
+  close?.();
+  await state?.close();
+});
+
+async function call(method: string, path: string, token?: string, body?: unknown, basic?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (basic) headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
+  const res = await fetch(base + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+const runBody = (workspace = 'shop') => ({ workspace, environment: 'dev', spec_slug: 'shop/x', git_sha: 'a'.repeat(40), phases: [{ name: 'one', executor: 'remote', input: { q: 1 }, max_attempts: 2 }] });
+
+describe('ops API', () => {
+  it('checks every role against every endpoint: deny by default, least role allowed', async () => {
+    const UUID = '00000000-0000-4000-8000-000000000000';
+    const SHA = 'e'.repeat(64);
+    const fill = (p: string) => p.replace(':id', UUID).replace(':sha256', SHA).replace(':workspace', 'shop').replace(':environment', 'dev').replace(':name', 'warehouse');
+    const rank = { viewer: 0, operator: 1, admin: 2 } as const;
+    const matrix: string[] = [];
+    for (const r of routes.filter((x) => x.role !== null)) {
+      const path = fill(r.path);
+      const none = await call(r.method.toUpperCase(), path, undefined, r.method === 'get' ? undefined : {});
+      expect(none.status, `${r.method} ${r.path} without credentials`).toBe(401);
+      for (const bad of ['expired', 'revoked']) expect((await call(r.method.toUpperCase(), path, tokens[bad], r.method === 'get' ? undefined : {})).status, `${bad} token`).toBe(401);
+      for (const role of ['viewer', 'operator', 'admin'] as const) {
+        const res = await call(r.method.toUpperCase(), path, tokens[role], r.method === 'get' ? undefined : {});
+        const allowed = rank[role] >= rank[r.role!];
+        if (allowed) expect([200, 201, 204, 400, 404, 409], `${role} ${r.method} ${r.path}: ${res.text}`).toContain(res.status);
+        else expect(res.status, `${role} ${r.method} ${r.path}`).toBe(403);
+        matrix.push(`${role} ${r.method} ${r.path} ${allowed ? 'allow' : 'deny'}`);
+      }
+    }
+    expect(matrix.length).toBe(routes.filter((x) => x.role !== null).length * 3);
+    // Unknown routes are not found, whoever asks.
+    expect((await call('GET', '/api/v1/secrets', tokens.admin)).status).toBe(404);
+    expect((await call('PUT', '/api/v1/runs', tokens.admin, {})).status).toBe(404);
+  });
+
+  it('runs the executor contract over HTTP, refusing a stale token with 409', async () => {
+    const created = await call('POST', '/api/v1/runs', tokens.operator, runBody());
+    expect(created.status).toBe(201);
+    const runId = created.json.run.id;
+    const claim = (await call('POST', '/api/v1/claims', tokens.operator, { worker: 'remote-1', executors: ['remote'] })).json.claim;
+    expect(claim.input).toEqual({ q: 1 });
+    expect((await call('POST', '/api/v1/claims', tokens.operator, { worker: 'remote-2', executors: ['remote'] })).status).toBe(204);
+    expect((await call('POST', `/api/v1/phases/${claim.phaseId}/heartbeat`, tokens.operator, { token: claim.token, message: 'working' })).status).toBe(200);
+    const ev = { event_id: 'e-1', phase: 'one', type: 'PHASE_PROGRESS', message: 'half', phase_id: claim.phaseId, token: claim.token };
+    expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, ev)).status).toBe(201);
+    expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, ev)).json).toEqual({ created: false });
+    const content = Buffer.from('rows: 3\n');
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha256').update(content).digest('hex');
+    const art = { phase: 'one', name: 'result.txt', kind: 'result', sha256: sha, content_base64: content.toString('base64') };
+    expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, art)).status).toBe(201);
+    expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, art)).status).toBe(200);
+    const wrong = await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, { ...art, name: 'x', content_base64: Buffer.from('other').toString('base64') });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error).toMatch(/not the declared/);
+    const bytes = await fetch(`${base}/api/v1/artifacts/${sha}`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+    expect(await bytes.text()).toBe('rows: 3\n');
+    // Let the lease expire: the phase is claimed again, the old token gets 409 everywhere.
+    await sleep(1200);
+    const again = (await call('POST', '/api/v1/claims', tokens.operator, { worker: 'remote-2', executors: ['remote'] })).json.claim;
+    expect(again.phaseId).toBe(claim.phaseId);
+    for (const [path, body] of [
+      [`/api/v1/phases/${claim.phaseId}/heartbeat`, { token: claim.token }],
+      [`/api/v1/phases/${claim.phaseId}/complete`, { token: claim.token, output: {} }],
+      [`/api/v1/phases/${claim.phaseId}/fail`, { token: claim.token, error: 'x' }],
+    ] as const) expect((await call('POST', path, tokens.operator, body)).status, path).toBe(409);
+    expect((await call('POST', `/api/v1/phases/${again.phaseId}/complete`, tokens.operator, { token: again.token, output: { rows: 3 } })).status).toBe(200);
+    const run = (await call('GET', `/api/v1/runs/${runId}`, tokens.viewer)).json;
+    expect(run.run.status).toBe('succeeded');
+    const events = (await call('GET', `/api/v1/runs/${runId}/events`, tokens.viewer)).json.events.map((e: { type: string }) => e.type);
+    expect(events).toEqual(['RUN_CREATED', 'PHASE_CLAIMED', 'PHASE_PROGRESS', 'PHASE_PROGRESS', 'PHASE_LEASE_EXPIRED', 'PHASE_FAILED', 'PHASE_CLAIMED', 'PHASE_SUCCEEDED', 'RUN_SUCCEEDED']); // the lost attempt is a failed one, retried
+    // Local users authenticate with their password.
+    expect((await call('GET', '/api/v1/runs', undefined, undefined, 'alice:correct horse battery')).status).toBe(200);
+    expect((await call('GET', '/api/v1/runs', undefined, undefined, 'alice:wrong password!!')).status).toBe(401);
+    // Every write is audited.
+    const audit = (await call('GET', '/api/v1/audit', tokens.admin)).json.audit.map((a: { action: string }) => a.action);
+    expect(audit).toEqual(expect.arrayContaining(['run.create', 'phase.complete']));
+  });
+
+  it('confines a workspace token to its workspace', async () => {
+    const other = (await call('POST', '/api/v1/runs', tokens.operator, runBody('beta'))).json.run;
+    expect((await call('GET', `/api/v1/runs/${other.id}`, tokens.scoped)).status).toBe(404);
+    expect((await call('POST', `/api/v1/runs/${other.id}/cancel`, tokens.scoped, {})).status).toBe(404);
+    expect((await call('POST', '/api/v1/runs', tokens.scoped, runBody('beta'))).status).toBe(403);
+    expect((await call('GET', '/api/v1/runs?workspace=beta', tokens.scoped)).status).toBe(403);
+    const mine = await call('POST', '/api/v1/runs', tokens.scoped, runBody('alpha'));
+    expect(mine.status).toBe(201);
+    const list = (await call('GET', '/api/v1/runs', tokens.scoped)).json.runs as { workspace_id: string }[];
+    expect(new Set(list.map((r) => r.workspace_id))).toEqual(new Set(['alpha']));
+    // Its claims only ever return its own workspace's phases.
+    const claim = (await call('POST', '/api/v1/claims', tokens.scoped, { worker: 'w', executors: ['remote'] })).json.claim;
+    expect(claim.run.workspace_id).toBe('alpha');
+    expect((await call('POST', '/api/v1/claims', tokens.scoped, { worker: 'w', executors: ['remote'] })).status).toBe(204);
+  });
+
+  it('serves its OpenAPI document (covering every route), metrics and health', async () => {
+    const doc = (await call('GET', '/openapi.json')).json;
+    expect(doc.openapi).toBe('3.1.0');
+    for (const r of routes) expect(doc.paths[r.path.replace(/:([a-z0-9_]+)/gi, '{$1}')]?.[r.method], `${r.method} ${r.path}`).toBeDefined();
+    const metrics = (await call('GET', '/metrics')).text;
+    expect(metrics).toMatch(/lakespec_runs\{status="succeeded"\} \d+/);
+    expect(metrics).toContain('lakespec_queue_depth');
+    expect(metrics).toMatch(/lakespec_lease_expiries_total [1-9]/);
+    expect(metrics).toContain('lakespec_phase_duration_seconds_bucket{le="+Inf"}');
+    expect((await call('GET', '/healthz')).json).toEqual({ status: 'ok' });
+  });
+
+  it('never lets the canary secret out: responses, events, artifacts, logs, errors', async () => {
+    const conns = await call('GET', '/api/v1/connections', tokens.viewer);
+    expect(conns.text).toContain('SHOP_DB_PASSWORD'); // the reference is there…
+    const tested = await call('POST', '/api/v1/connections/shop/dev/warehouse/test', tokens.operator, {});
+    expect(tested.status).toBe(200);
+    expect(tested.json.ok).toBe(false); // nothing listens on that port
+    const everything = [conns.text, tested.text];
+    for (const path of ['/api/v1/runs', '/api/v1/deployments', '/api/v1/datasets', '/api/v1/workspaces', '/api/v1/audit', '/metrics']) everything.push((await call('GET', path, tokens.admin)).text);
+    const runs = (await call('GET', '/api/v1/runs', tokens.admin)).json.runs as { id: string }[];
+    for (const r of runs) {
+      everything.push((await call('GET', `/api/v1/runs/${r.id}/events`, tokens.admin)).text);
+      everything.push((await call('GET', `/api/v1/runs/${r.id}/artifacts`, tokens.admin)).text);
+    }
+    const dump = (await state.db.query<{ t: string }>(`SELECT string_agg(t::text, ' ') AS t FROM (SELECT to_jsonb(c)::text AS t FROM connections c UNION ALL SELECT to_jsonb(e)::text FROM run_events e UNION ALL SELECT to_jsonb(a)::text FROM audit_log a UNION ALL SELECT to_jsonb(d)::text FROM deployments d) x`)).rows[0]!.t;
+    everything.push(dump, logs);
+    for (const text of everything) expect(text).not.toContain(CANARY);
+    expect(logs).not.toContain(tokens.admin!);
+  });
+});
