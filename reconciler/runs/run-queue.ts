@@ -22,6 +22,14 @@ export interface FailOptions {
   output?: unknown;
 }
 
+/** A run's output manifest, built in SQL from its phases' outputs and its artifacts ($1 = run id). */
+const OUTPUT_MANIFEST_SQL = `jsonb_build_object(
+  'phases', (SELECT coalesce(jsonb_object_agg(name, jsonb_build_object('status', status, 'output', coalesce(output, '{}'::jsonb))), '{}'::jsonb) FROM phases WHERE run_id = $1),
+  'artifacts', (SELECT coalesce(jsonb_agg(jsonb_build_object('phase', phase, 'name', name, 'sha256', sha256) ORDER BY phase, name), '[]'::jsonb) FROM run_artifacts WHERE run_id = $1))`;
+
+/** NOTIFY channel that tells workers new work may be runnable. */
+export const WAKE_CHANNEL = 'lakespec_phases';
+
 const RUN_COLUMNS = 'id, workspace_id, environment, spec_slug, git_sha, trigger, requester, status, input_manifest, output_manifest, rerun_of, error, created_at, started_at, finished_at';
 const PHASE_COLUMNS =
   'id, run_id, workspace_id, position, name, executor, depends_on, input, status, attempts, max_attempts, timeout_seconds, lease_expires_at, heartbeat_at, available_at, worker, started_at, finished_at, error, output';
@@ -31,6 +39,7 @@ export class RunQueue {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly random: () => number;
+  private lastReap = 0;
 
   constructor(
     readonly db: Db,
@@ -76,6 +85,8 @@ export class RunQueue {
         message: `run created for ${input.specSlug} at ${input.gitSha.slice(0, 12)} (${input.trigger} by ${input.requester})`,
         payload: { phases: input.phases.map((p) => p.name), git_sha: input.gitSha, environment: input.environment, rerun_of: input.rerunOf ?? null },
       });
+      // Wakes idle workers on commit (they also poll, so a lost notification only costs latency).
+      await tx.query(`SELECT pg_notify('${WAKE_CHANNEL}', '')`);
       return run;
     });
   }
@@ -84,56 +95,68 @@ export class RunQueue {
    * Claims the next runnable phase: queued, due, its dependencies succeeded, its run live.
    * Expired leases are first put back in the queue. Returns null when nothing is runnable.
    */
-  async claim(worker: string, executors?: readonly string[], workspace?: string | null): Promise<Claim | null> {
-    await this.reapExpiredLeases();
-    return this.db.transaction(async (tx) => {
-      const found = await tx.query<{ id: string }>(
-        `SELECT p.id FROM phases p JOIN runs r ON r.id = p.run_id
-         WHERE p.status = 'queued' AND p.available_at <= now() AND r.status IN ('queued', 'running')
+  async claim(worker: string, executors?: readonly string[], workspace?: string | null, options: { start?: boolean } = {}): Promise<Claim | null> {
+    // Reaping is a scan; once a second per process is plenty (leases are seconds long).
+    if (Date.now() - this.lastReap >= 1000) {
+      this.lastReap = Date.now();
+      await this.reapExpiredLeases();
+    }
+    // One statement (one round trip, its own transaction): pick, lease, mark the run
+    // running, and record PHASE_CLAIMED. SKIP LOCKED lets concurrent claimers pass each other.
+    const r = await this.db.query<Phase & { lease_token: string; r_workspace: string; r_environment: string; r_spec_slug: string; r_git_sha: string }>(
+      `WITH picked AS (
+         -- Written so that the plan walks phases_runnable in order and stops at the first
+         -- match: the run and dependency tests are per-row subplans (a join or anti-join here
+         -- makes the planner examine every queued phase, and claims slow down with the queue).
+         SELECT p.id FROM phases p
+         WHERE p.status = 'queued' AND p.available_at <= now()
            AND ($1::text[] IS NULL OR p.executor = ANY($1::text[]))
            AND ($2::text IS NULL OR p.workspace_id = $2)
-           AND NOT EXISTS (SELECT 1 FROM phases d WHERE d.run_id = p.run_id AND d.position = ANY(p.depends_on) AND d.status <> 'succeeded')
-         ORDER BY p.available_at, r.created_at, p.position
-         LIMIT 1 FOR UPDATE OF p SKIP LOCKED`,
-        [executors ? [...executors] : null, workspace ?? null],
-      );
-      const id = found.rows[0]?.id;
-      if (!id) return null;
-      const p = (
-        await tx.query<Phase & { lease_token: string }>(
-          `UPDATE phases SET status = 'running', attempts = attempts + 1, lease_token = gen_random_uuid(),
-             lease_expires_at = now() + make_interval(secs => $2), heartbeat_at = now(), worker = $3, started_at = now(), error = NULL
-           WHERE id = $1 RETURNING ${PHASE_COLUMNS}, lease_token`,
-          [id, this.leaseSeconds, worker],
-        )
-      ).rows[0]!;
-      const run = (
-        await tx.query<Run>(
-          `UPDATE runs SET status = 'running', started_at = coalesce(started_at, now()) WHERE id = $1 RETURNING ${RUN_COLUMNS}`,
-          [p.run_id],
-        )
-      ).rows[0]!;
-      await this.event(tx, p.run_id, p.workspace_id, {
-        eventId: `${p.id}:PHASE_CLAIMED:${p.attempts}`,
-        phase: p.name,
-        type: 'PHASE_CLAIMED',
-        message: `${p.name} claimed by ${worker} (attempt ${p.attempts} of ${p.max_attempts})`,
-        payload: { worker, attempt: p.attempts },
-      });
-      return {
-        runId: p.run_id,
-        phaseId: p.id,
-        phase: p.name,
-        executor: p.executor,
-        input: p.input,
-        token: p.lease_token,
-        attempt: p.attempts,
-        maxAttempts: p.max_attempts,
-        timeoutSeconds: p.timeout_seconds,
-        leaseExpiresAt: p.lease_expires_at!,
-        run: { workspace_id: run.workspace_id, environment: run.environment, spec_slug: run.spec_slug, git_sha: run.git_sha },
-      };
-    });
+           AND (SELECT r.status FROM runs r WHERE r.id = p.run_id) IN ('queued', 'running')
+           AND (cardinality(p.depends_on) = 0 OR NOT EXISTS (SELECT 1 FROM phases d WHERE d.run_id = p.run_id AND d.position = ANY(p.depends_on) AND d.status <> 'succeeded'))
+         ORDER BY p.available_at
+         LIMIT 1 FOR UPDATE OF p SKIP LOCKED
+       ), claimed AS (
+         UPDATE phases SET status = 'running', attempts = phases.attempts + 1, lease_token = gen_random_uuid(),
+           lease_expires_at = now() + make_interval(secs => $3::double precision), heartbeat_at = now(), worker = $4::text, started_at = now(), error = NULL
+         FROM picked WHERE phases.id = picked.id
+         RETURNING phases.*
+       ), started AS (
+         UPDATE runs SET status = 'running', started_at = coalesce(started_at, now())
+         WHERE id IN (SELECT run_id FROM claimed) AND status = 'queued'
+       ), logged AS (
+         INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload)
+         SELECT c.id || ':PHASE_CLAIMED:' || c.attempts, c.run_id, c.workspace_id, c.name, 'info', 'PHASE_CLAIMED',
+                c.name || ' claimed by ' || $4::text || ' (attempt ' || c.attempts || ' of ' || c.max_attempts || ')',
+                jsonb_build_object('worker', $4::text, 'attempt', c.attempts)
+         FROM claimed c
+         UNION ALL
+         -- A worker that starts at once (in process) records PHASE_STARTED in the same statement.
+         SELECT c.id || ':PHASE_STARTED:' || c.attempts, c.run_id, c.workspace_id, c.name, 'info', 'PHASE_STARTED',
+                c.name || ' started on ' || $4::text, jsonb_build_object('worker', $4::text, 'attempt', c.attempts)
+         FROM claimed c WHERE $5::boolean
+         ON CONFLICT (event_id) DO NOTHING
+       )
+       SELECT ${PHASE_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, c.lease_token::text AS lease_token,
+              r.workspace_id AS r_workspace, r.environment AS r_environment, r.spec_slug AS r_spec_slug, r.git_sha AS r_git_sha
+       FROM claimed c JOIN runs r ON r.id = c.run_id`,
+      [executors ? [...executors] : null, workspace ?? null, this.leaseSeconds, worker, options.start === true],
+    );
+    const p = r.rows[0];
+    if (!p) return null;
+    return {
+      runId: p.run_id,
+      phaseId: p.id,
+      phase: p.name,
+      executor: p.executor,
+      input: p.input,
+      token: p.lease_token,
+      attempt: p.attempts,
+      maxAttempts: p.max_attempts,
+      timeoutSeconds: p.timeout_seconds,
+      leaseExpiresAt: p.lease_expires_at!,
+      run: { workspace_id: p.r_workspace, environment: p.r_environment, spec_slug: p.r_spec_slug, git_sha: p.r_git_sha },
+    };
   }
 
   /** Phases whose lease ran out (their worker died or hung) go back to the queue, or fail when out of attempts. */
@@ -162,33 +185,47 @@ export class RunQueue {
 
   /** Extends the lease. A stale token (expired, reclaimed, cancelled) is a 409 conflict. */
   async heartbeat(phaseId: string, token: string, progress?: { message: string; payload?: Record<string, unknown>; eventId?: string }): Promise<Date> {
-    return this.db.transaction(async (tx) => {
-      const p = await this.holding(tx, phaseId, token);
-      const r = await tx.query<{ lease_expires_at: Date }>(
-        `UPDATE phases SET lease_expires_at = now() + make_interval(secs => $2), heartbeat_at = now() WHERE id = $1 RETURNING lease_expires_at`,
-        [phaseId, this.leaseSeconds],
-      );
-      if (progress) {
-        await this.event(tx, p.run_id, p.workspace_id, {
-          eventId: progress.eventId ?? `${phaseId}:PHASE_PROGRESS:${p.attempts}:${Date.now()}:${Math.random().toString(36).slice(2)}`,
-          phase: p.name,
-          type: 'PHASE_PROGRESS',
-          message: progress.message,
-          payload: progress.payload ?? {},
-        });
-      }
-      return r.rows[0]!.lease_expires_at;
-    });
+    if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
+    const extended = await this.db.query<{ lease_expires_at: Date; run_id: string; workspace_id: string; name: string; attempts: number }>(
+      `UPDATE phases SET lease_expires_at = now() + make_interval(secs => $3::double precision), heartbeat_at = now()
+       WHERE id = $1 AND lease_token::text = $2 AND status = 'running' AND lease_expires_at > now()
+       RETURNING lease_expires_at, run_id, workspace_id, name, attempts`,
+      [phaseId, token, this.leaseSeconds],
+    );
+    const p = extended.rows[0];
+    if (!p) return this.db.transaction(async (tx) => (await this.holding(tx, phaseId, token)).lease_expires_at!); // explains the 409
+    if (progress) {
+      await this.event(this.db, p.run_id, p.workspace_id, {
+        eventId: progress.eventId ?? `${phaseId}:PHASE_PROGRESS:${p.attempts}:${Date.now()}:${Math.random().toString(36).slice(2)}`,
+        phase: p.name,
+        type: 'PHASE_PROGRESS',
+        message: progress.message,
+        payload: progress.payload ?? {},
+      });
+    }
+    return p.lease_expires_at;
   }
 
   /** Appends an event; a duplicate `eventId` is ignored (returns false). With a token, the lease is checked first. */
   async appendEvent(runId: string, e: NewEvent, lease?: { phaseId: string; token: string }): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      if (lease) await this.holding(tx, lease.phaseId, lease.token);
-      const run = (await tx.query<{ workspace_id: string }>('SELECT workspace_id FROM runs WHERE id = $1', [runId])).rows[0];
-      if (!run) throw new StoreError('not_found', `no run ${runId}`);
-      return this.event(tx, runId, run.workspace_id, e);
-    });
+    if (!isUuid(runId)) throw new StoreError('not_found', `no run ${runId}`);
+    if (lease) {
+      if (!isUuid(lease.phaseId)) throw new StoreError('not_found', `no phase ${lease.phaseId}`);
+      // Lease check and insert in one statement; only when nothing is inserted do we look why.
+      const r = await this.db.query(
+        `INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload)
+         SELECT $3, p.run_id, p.workspace_id, $4, $5, $6, $7, $8 FROM phases p
+         WHERE p.id = $1 AND p.run_id = $9 AND p.lease_token::text = $2 AND p.status = 'running' AND p.lease_expires_at > now()
+         ON CONFLICT (event_id) DO NOTHING RETURNING seq`,
+        [lease.phaseId, lease.token, e.eventId, e.phase ?? null, e.level ?? 'info', e.type, e.message, JSON.stringify(e.payload ?? {}), runId],
+      );
+      if (r.rowCount > 0) return true;
+      await this.db.transaction((tx) => this.holding(tx, lease.phaseId, lease.token)); // 409 when the lease is gone
+      return false; // a duplicate
+    }
+    const run = (await this.db.query<{ workspace_id: string }>('SELECT workspace_id FROM runs WHERE id = $1', [runId])).rows[0];
+    if (!run) throw new StoreError('not_found', `no run ${runId}`);
+    return this.event(this.db, runId, run.workspace_id, e);
   }
 
   /**
@@ -223,22 +260,26 @@ export class RunQueue {
   }
 
   async completePhase(phaseId: string, token: string, output: unknown = {}): Promise<Phase> {
+    if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
     return this.db.transaction(async (tx) => {
-      const p = await this.holding(tx, phaseId, token);
-      const done = (
-        await tx.query<Phase>(
-          `UPDATE phases SET status = 'succeeded', finished_at = now(), lease_token = NULL, lease_expires_at = NULL, output = $2 WHERE id = $1 RETURNING ${PHASE_COLUMNS}`,
-          [phaseId, JSON.stringify(output ?? {})],
-        )
-      ).rows[0]!;
-      await this.event(tx, p.run_id, p.workspace_id, {
-        eventId: `${phaseId}:PHASE_SUCCEEDED`,
-        phase: p.name,
-        type: 'PHASE_SUCCEEDED',
-        message: `${p.name} succeeded (attempt ${p.attempts})`,
-        payload: { attempt: p.attempts, output: output ?? {} },
-      });
-      await this.settleRun(tx, p.run_id);
+      // The phase and its PHASE_SUCCEEDED event in one statement.
+      const r = await tx.query<Phase>(
+        `WITH done AS (
+           UPDATE phases SET status = 'succeeded', finished_at = now(), lease_token = NULL, lease_expires_at = NULL, output = $3
+           WHERE id = $1 AND lease_token::text = $2 AND status = 'running' AND lease_expires_at > now() RETURNING ${PHASE_COLUMNS}
+         ), ev AS (
+           INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload)
+           SELECT d.id || ':PHASE_SUCCEEDED', d.run_id, d.workspace_id, d.name, 'info', 'PHASE_SUCCEEDED',
+                  d.name || ' succeeded (attempt ' || d.attempts || ')', jsonb_build_object('attempt', d.attempts, 'output', $3::jsonb)
+           FROM done d ON CONFLICT (event_id) DO NOTHING
+         )
+         SELECT * FROM done`,
+        [phaseId, token, JSON.stringify(output ?? {})],
+      );
+      const done = r.rows[0] ?? (await this.holding(tx, phaseId, token)); // the latter throws the 409
+      const waiting = await this.settleRun(tx, done.run_id);
+      // Phases that depended on this one may now be runnable: wake idle workers.
+      if (waiting > 0) await tx.query(`SELECT pg_notify('${WAKE_CHANNEL}', '')`);
       return done;
     });
   }
@@ -402,14 +443,15 @@ export class RunQueue {
   }
 
   /** After a phase ends: a failed phase fails the run and skips what has not started; all succeeded ends it well. */
-  private async settleRun(tx: Queryable, runId: string): Promise<void> {
+  /** Returns how many phases of the run are still queued. */
+  private async settleRun(tx: Queryable, runId: string): Promise<number> {
     // Lock the run first, then count: two phases of one run completing together serialise
     // here, and the second count (a new statement under READ COMMITTED) sees the first's
     // commit. Counting first would let both miss each other and leave the run open forever.
     // NO KEY UPDATE: events and artifacts referencing the run hold KEY SHARE locks on it; a
     // plain FOR UPDATE would deadlock with them.
     const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR NO KEY UPDATE`, [runId])).rows[0]!;
-    if (run.status !== 'running' && run.status !== 'queued') return;
+    if (run.status !== 'running' && run.status !== 'queued') return 0;
     const counts = (
       await tx.query<{ status: string; n: number }>(`SELECT status, count(*)::integer AS n FROM phases WHERE run_id = $1 GROUP BY status`, [runId])
     ).rows;
@@ -420,18 +462,20 @@ export class RunQueue {
       await tx.query(`UPDATE phases SET status = 'skipped', finished_at = now() WHERE run_id = $1 AND status IN ('queued', 'blocked')`, [runId]);
       const failed = (await tx.query<{ name: string; error: string }>(`SELECT name, error FROM phases WHERE run_id = $1 AND status = 'failed' ORDER BY position LIMIT 1`, [runId])).rows[0]!;
       const error = `${failed.name}: ${failed.error}`;
-      await tx.query(`UPDATE runs SET status = 'failed', finished_at = now(), error = $2, output_manifest = $3 WHERE id = $1`, [runId, error, JSON.stringify(await this.outputManifest(tx, runId))]);
+      await tx.query(`UPDATE runs SET status = 'failed', finished_at = now(), error = $2, output_manifest = ${OUTPUT_MANIFEST_SQL} WHERE id = $1`, [runId, error]);
       await this.event(tx, runId, run.workspace_id, { eventId: `${runId}:RUN_FAILED`, level: 'error', type: 'RUN_FAILED', message: `run failed: ${error}`, payload: { failed_phase: failed.name } });
     } else if (n('succeeded') + n('skipped') === total) {
-      await tx.query(`UPDATE runs SET status = 'succeeded', finished_at = now(), output_manifest = $2 WHERE id = $1`, [runId, JSON.stringify(await this.outputManifest(tx, runId))]);
-      await this.event(tx, runId, run.workspace_id, { eventId: `${runId}:RUN_SUCCEEDED`, type: 'RUN_SUCCEEDED', message: `run succeeded (${total} phase${total === 1 ? '' : 's'})`, payload: {} });
+      // Close the run, with its output manifest, and record RUN_SUCCEEDED: one statement.
+      await tx.query(
+        `WITH closed AS (
+           UPDATE runs SET status = 'succeeded', finished_at = now(), output_manifest = ${OUTPUT_MANIFEST_SQL} WHERE id = $1 RETURNING id, workspace_id
+         )
+         INSERT INTO run_events (event_id, run_id, workspace_id, level, type, message, payload)
+         SELECT id || ':RUN_SUCCEEDED', id, workspace_id, 'info', 'RUN_SUCCEEDED', $2, '{}'::jsonb FROM closed ON CONFLICT (event_id) DO NOTHING`,
+        [runId, `run succeeded (${total} phase${total === 1 ? '' : 's'})`],
+      );
     }
-  }
-
-  private async outputManifest(tx: Queryable, runId: string): Promise<unknown> {
-    const phases = (await tx.query<{ name: string; status: string; output: unknown }>(`SELECT name, status, output FROM phases WHERE run_id = $1 ORDER BY position`, [runId])).rows;
-    const artifacts = (await tx.query<{ phase: string; name: string; sha256: string }>(`SELECT phase, name, sha256 FROM run_artifacts WHERE run_id = $1 ORDER BY phase, name`, [runId])).rows;
-    return { phases: Object.fromEntries(phases.map((p) => [p.name, { status: p.status, output: p.output ?? {} }])), artifacts };
+    return n('failed') > 0 ? 0 : n('queued');
   }
 
   private async event(tx: Queryable, runId: string, workspace: string, e: NewEvent): Promise<boolean> {

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { ExecutionError, type Executor, LeaseLostError, type PhaseContext } from '../executors/executor.js';
 import { StoreError, isTransientDbError } from '../state/db.js';
-import type { RunQueue } from './run-queue.js';
+import { type RunQueue, WAKE_CHANNEL } from './run-queue.js';
 import type { Claim } from './run-types.js';
 
 export interface WorkerOptions {
@@ -35,7 +35,7 @@ export class Worker {
 
   /** Claims and runs one phase; false when nothing was runnable. */
   async runOnce(): Promise<boolean> {
-    const claim = await this.queue.claim(this.id, [...this.executors.keys()]);
+    const claim = await this.queue.claim(this.id, [...this.executors.keys()], null, { start: true });
     if (!claim) return false;
     await this.execute(claim);
     return true;
@@ -44,11 +44,32 @@ export class Worker {
   /** Runs until `until()` says stop (or stop() is called); database hiccups are waited out. */
   async loop(until: () => boolean | Promise<boolean> = () => false): Promise<void> {
     let backoff = this.idleMs;
+    // NOTIFY wakes an idle worker at once; polling stays as the fallback.
+    let wake: (() => void) | undefined;
+    const unlisten = await this.queue.db.listen(WAKE_CHANNEL, () => wake?.()).catch(() => undefined);
+    const idle = () =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(done, this.idleMs);
+        function done() {
+          clearTimeout(t);
+          wake = undefined;
+          resolve();
+        }
+        wake = done;
+      });
+    try {
+      await this.loopBody(until, idle, backoff);
+    } finally {
+      await unlisten?.();
+    }
+  }
+
+  private async loopBody(until: () => boolean | Promise<boolean>, idle: () => Promise<void>, backoff: number): Promise<void> {
     while (!this.stopping && !(await until())) {
       try {
         const worked = await this.runOnce();
         backoff = this.idleMs;
-        if (!worked) await sleep(this.idleMs);
+        if (!worked) await idle();
       } catch (e) {
         // A worker outlives any single failure: the phase it held is reclaimed when its lease
         // runs out. Database outages are expected; anything else is logged loudly.
@@ -99,7 +120,7 @@ export class Worker {
         }
       },
     };
-    await retryDb(() => q.appendEvent(claim.runId, { eventId: `${claim.phaseId}:PHASE_STARTED:${claim.attempt}`, phase: claim.phase, type: 'PHASE_STARTED', message: `${claim.phase} started on ${this.id}`, payload: { worker: this.id, attempt: claim.attempt } }, lease)).catch((e) => this.leaseError(e, lose));
+    // PHASE_STARTED was recorded by the claim itself (claim(..., { start: true })).
     const beat = setInterval(() => {
       retryDb(() => q.heartbeat(claim.phaseId, claim.token)).catch((e) => this.leaseError(e, lose));
     }, Math.max(200, (q.leaseSeconds * 1000) / 3));

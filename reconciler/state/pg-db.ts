@@ -51,6 +51,20 @@ export function openPostgres(connectionString: string, options: PgOptions = {}):
         client.release(broken);
       }
     },
+    // LISTEN needs a connection of its own, outside the pool. If it drops (a restart), the
+    // listener is gone and workers fall back to polling until they subscribe again.
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString, application_name: `${options.applicationName ?? 'lakespec'} listener` });
+      client.on('error', () => {});
+      client.on('notification', (m) => {
+        if (m.channel === channel) onNotify();
+      });
+      await client.connect();
+      await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
     close: () => pool.end(),
   };
 }

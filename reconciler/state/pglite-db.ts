@@ -65,6 +65,7 @@ export async function openPglite(dir: string | undefined): Promise<Db> {
     query: root.query,
     exec: root.exec,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    listen: async (channel, onNotify) => pg.listen(channel, () => onNotify()),
     close: async () => {
       try {
         await pg.close();

@@ -1,0 +1,137 @@
+// npm run bench:queue — lakespec's run queue side by side with graphile-worker 0.17 on the
+// same real PostgreSQL server, in one run:
+//  1. throughput: N one-phase runs (jobs) queued first, then drained by 4 concurrent
+//     workers in one process; claims (claim + execute no-op + complete) per second;
+//  2. latency: runs (jobs) enqueued at a fixed rate; enqueue → claim latency p50 / p99,
+//     and how many were lost (never executed).
+// graphile-worker is unbatched (its defaults). Both wake on LISTEN/NOTIFY and poll as fallback.
+import { makeWorkerUtils, run as runGraphile } from 'graphile-worker';
+import { LocalArtifactStore, RunQueue, Worker, migrate, openPostgres, sleep } from '../../reconciler/index.js';
+import type { Executor } from '../../reconciler/index.js';
+import { startPostgres } from '../harness/postgres-server.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const N = Number(process.env.BENCH_QUEUE_JOBS ?? 2000);
+const RATE = Number(process.env.BENCH_QUEUE_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_QUEUE_SECONDS ?? 10);
+const CONCURRENCY = 4;
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+async function lakespecThroughput(url: string): Promise<number> {
+  const db = openPostgres(url, { max: CONCURRENCY + 4 });
+  await migrate(db);
+  const queue = new RunQueue(db, new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'bench-q-'))));
+  const input = (i: number) => ({ workspace: 'bench', environment: 'dev', specSlug: 'bench', gitSha: 'a'.repeat(40), trigger: 'bench', requester: 'bench', phases: [{ name: 'p', executor: 'noop', input: { i } }] });
+  for (let i = 0; i < N; i++) await queue.createRun(input(i));
+  let done = 0;
+  const noop: Executor = { id: 'noop', execute: async () => (done++, {}) };
+  const workers = Array.from({ length: CONCURRENCY }, (_, i) => new Worker(queue, [noop], { id: `w${i}`, idleMs: 50 }));
+  const t0 = performance.now();
+  await Promise.all(workers.map((w) => w.loop(() => done >= N)));
+  const secs = (performance.now() - t0) / 1000;
+  await db.close();
+  return N / secs;
+}
+
+async function lakespecLatency(url: string): Promise<{ p50: number; p99: number; lost: number; n: number }> {
+  const db = openPostgres(url, { max: CONCURRENCY + 4 });
+  await migrate(db);
+  const queue = new RunQueue(db, new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'bench-q-'))));
+  const lat: number[] = [];
+  const noop: Executor = { id: 'noop2', execute: async (input) => (lat.push(Date.now() - (input as { t: number }).t), {}) };
+  const workers = Array.from({ length: CONCURRENCY }, (_, i) => new Worker(queue, [noop], { id: `l${i}`, idleMs: 250 }));
+  const total = RATE * SECONDS;
+  let stop = false;
+  const loops = workers.map((w) => w.loop(() => stop));
+  await sleep(300);
+  const t0 = Date.now();
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    if (due > Date.now()) await sleep(due - Date.now());
+    pending.push(queue.createRun({ workspace: 'bench', environment: 'dev', specSlug: 'lat', gitSha: 'a'.repeat(40), trigger: 'bench', requester: 'bench', phases: [{ name: 'p', executor: 'noop2', input: { t: Date.now() } }] }));
+  }
+  await Promise.all(pending);
+  const deadline = Date.now() + 30_000;
+  while (lat.length < total && Date.now() < deadline) await sleep(50);
+  stop = true;
+  await Promise.all(loops);
+  await db.close();
+  return { p50: pct(lat, 50), p99: pct(lat, 99), lost: total - lat.length, n: total };
+}
+
+async function graphileThroughput(url: string): Promise<number> {
+  const utils = await makeWorkerUtils({ connectionString: url });
+  await utils.migrate();
+  for (let i = 0; i < N; i++) await utils.addJob('noop', { i });
+  let done = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => (finish = r));
+  const t0 = performance.now();
+  const runner = await runGraphile({ connectionString: url, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 50, logger: silentLogger(), taskList: { noop: async () => void (++done >= N && finish()) } });
+  await finished;
+  const secs = (performance.now() - t0) / 1000;
+  await runner.stop();
+  await utils.release();
+  return N / secs;
+}
+
+async function graphileLatency(url: string): Promise<{ p50: number; p99: number; lost: number; n: number }> {
+  const utils = await makeWorkerUtils({ connectionString: url });
+  await utils.migrate();
+  const lat: number[] = [];
+  const runner = await runGraphile({ connectionString: url, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 250, logger: silentLogger(), taskList: { lat: async (payload) => void lat.push(Date.now() - (payload as { t: number }).t) } });
+  await sleep(300);
+  const total = RATE * SECONDS;
+  const t0 = Date.now();
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    if (due > Date.now()) await sleep(due - Date.now());
+    pending.push(utils.addJob('lat', { t: Date.now() }));
+  }
+  await Promise.all(pending);
+  const deadline = Date.now() + 30_000;
+  while (lat.length < total && Date.now() < deadline) await sleep(50);
+  await runner.stop();
+  await utils.release();
+  return { p50: pct(lat, 50), p99: pct(lat, 99), lost: total - lat.length, n: total };
+}
+
+function silentLogger() {
+  // graphile-worker's Logger: a factory returning a log function.
+  return new (class {
+    scope() {
+      return this;
+    }
+    error() {}
+    warn() {}
+    info() {}
+    debug() {}
+  })() as never;
+}
+
+const pg = await startPostgres();
+try {
+  for (const name of ['lk_tp', 'gw_tp', 'lk_lat', 'gw_lat']) await pg.createDatabase(name);
+  console.log(`bench:queue — PostgreSQL ${String((await pg.query('SHOW server_version')).rows[0].server_version)}, ${CONCURRENCY} concurrent workers in one process, node ${process.version}`);
+  const lkTp = await lakespecThroughput(pg.url('lk_tp'));
+  const gwTp = await graphileThroughput(pg.url('gw_tp'));
+  console.log(`\nthroughput (${N} queued, drained): claim → no-op → complete per second`);
+  console.log(`  lakespec run queue   ${lkTp.toFixed(0).padStart(6)} /s`);
+  console.log(`  graphile-worker 0.17 ${gwTp.toFixed(0).padStart(6)} /s`);
+  console.log(`  ratio lakespec / graphile-worker: ${(lkTp / gwTp).toFixed(2)} (target ≥ 1)`);
+  const lkLat = await lakespecLatency(pg.url('lk_lat'));
+  const gwLat = await graphileLatency(pg.url('gw_lat'));
+  console.log(`\nlatency at ${RATE}/s for ${SECONDS} s: enqueue → claim (ms)`);
+  console.log(`  lakespec run queue   p50 ${String(lkLat.p50).padStart(4)}  p99 ${String(lkLat.p99).padStart(4)}  lost ${lkLat.lost} of ${lkLat.n} (target p99 ≤ 50 ms, 0 lost)`);
+  console.log(`  graphile-worker 0.17 p50 ${String(gwLat.p50).padStart(4)}  p99 ${String(gwLat.p99).padStart(4)}  lost ${gwLat.lost} of ${gwLat.n}`);
+} finally {
+  await pg.stop();
+}
