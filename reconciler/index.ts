@@ -24,3 +24,4 @@ export { SqlStepExecutor, type SqlStepInput } from './executors/sql-step-executo
 export { rowExpression, rowsHash } from './executors/table-hash.js';
 export { readCsv } from './executors/csv-rows.js';
 export { runPhases, pipelinePlans, affectedPipelines, withDownstream } from './run-phases.js';
+export { type LineageSink, FileLineageSink, HttpLineageSink, lineageSinkFromEnv, runEvent } from './lineage/openlineage.js';

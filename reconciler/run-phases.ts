@@ -79,12 +79,18 @@ export function runPhases(ir: IRProject, plans: ReadonlyMap<string, PipelinePlan
         if (ph && ph !== `${name}.${step.name}`) deps.add(ph);
       }
       const target = tables.get(step.into)!;
+      const fq = (t: { physical: { catalog: string; schema: string; table: string } }) => `${t.physical.catalog}.${t.physical.schema}.${t.physical.table}`;
+      const sources =
+        irStep.kind === 'ingest'
+          ? [{ namespace: `${irStep.source.connection.type}://${irStep.source.connection.name}`, name: irStep.source.path ?? irStep.source.table ?? irStep.source.connection.name }]
+          : reads.map((r) => tables.get(r)).filter((t) => t !== undefined).map((t) => ({ namespace: `${engine}://${ir.workspace}`, name: fq(t!) }));
       const input: SqlStepInput = {
         kind: 'sql-step',
         pipeline: name,
         step,
         columns: target.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) })),
         connections: Object.fromEntries(step.actions.filter((a) => a.kind === 'extract').map((a) => [a.connection, connections[a.connection]!])),
+        lineage: { inputs: sources, outputs: [{ namespace: `${engine}://${ir.workspace}`, name: fq(target) }] },
       };
       specs.push({ name: `${name}.${step.name}`, executor: engine, dependsOn: [...deps].sort(), input, maxAttempts: step.retries + 1, timeoutSeconds: step.timeoutSeconds });
     }

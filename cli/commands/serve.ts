@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { Auth } from '../../reconciler/api/auth.js';
 import { createOpsApi } from '../../reconciler/api/ops-api.js';
-import { DuckDbEngine, type Executor, RunQueue, SqlStepExecutor, TrinoEngine, Worker } from '../../reconciler/index.js';
+import { DuckDbEngine, type Executor, RunQueue, SqlStepExecutor, TrinoEngine, Worker, lineageSinkFromEnv } from '../../reconciler/index.js';
 import { EXIT, type Io, UsageError, VERSION, parse } from '../cli-context.js';
 import { openStateFor } from '../reconcile-session.js';
 
@@ -84,7 +84,8 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
     engines.push(duck);
     const executors: Executor[] = [new SqlStepExecutor({ engine: duck, filesRoot: project })];
     if (trinoUrl) executors.push(new SqlStepExecutor({ engine: new TrinoEngine({ server: trinoUrl, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }), filesRoot: project }));
-    worker = new Worker(queue, executors, { id: `${mode}-${process.pid}`, log: (level, msg, fields) => log[level]({ ...fields }, msg) });
+    const lineage = lineageSinkFromEnv(io.env);
+    worker = new Worker(queue, executors, { id: `${mode}-${process.pid}`, log: (level, msg, fields) => log[level]({ ...fields }, msg), ...(lineage ? { lineage } : {}) });
     loops.push(worker.loop());
   }
 

@@ -17,6 +17,8 @@ export interface SqlStepInput {
   /** Column names and types of the target (Trino spelling), for the content hash. */
   columns: { name: string; type: string }[];
   connections: Record<string, { type: string; config: Record<string, unknown> }>;
+  /** Datasets read and written, for OpenLineage (namespace = engine or connection). */
+  lineage?: { inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] };
 }
 
 export interface SqlStepExecutorOptions {

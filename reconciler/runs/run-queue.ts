@@ -22,11 +22,6 @@ export interface FailOptions {
   output?: unknown;
 }
 
-/** A run's output manifest, built in SQL from its phases' outputs and its artifacts ($1 = run id). */
-const OUTPUT_MANIFEST_SQL = `jsonb_build_object(
-  'phases', (SELECT coalesce(jsonb_object_agg(name, jsonb_build_object('status', status, 'output', coalesce(output, '{}'::jsonb))), '{}'::jsonb) FROM phases WHERE run_id = $1),
-  'artifacts', (SELECT coalesce(jsonb_agg(jsonb_build_object('phase', phase, 'name', name, 'sha256', sha256) ORDER BY phase, name), '[]'::jsonb) FROM run_artifacts WHERE run_id = $1))`;
-
 /** NOTIFY channel that tells workers new work may be runnable. */
 export const WAKE_CHANNEL = 'lakespec_phases';
 
@@ -261,27 +256,11 @@ export class RunQueue {
 
   async completePhase(phaseId: string, token: string, output: unknown = {}): Promise<Phase> {
     if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
-    return this.db.transaction(async (tx) => {
-      // The phase and its PHASE_SUCCEEDED event in one statement.
-      const r = await tx.query<Phase>(
-        `WITH done AS (
-           UPDATE phases SET status = 'succeeded', finished_at = now(), lease_token = NULL, lease_expires_at = NULL, output = $3
-           WHERE id = $1 AND lease_token::text = $2 AND status = 'running' AND lease_expires_at > now() RETURNING ${PHASE_COLUMNS}
-         ), ev AS (
-           INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload)
-           SELECT d.id || ':PHASE_SUCCEEDED', d.run_id, d.workspace_id, d.name, 'info', 'PHASE_SUCCEEDED',
-                  d.name || ' succeeded (attempt ' || d.attempts || ')', jsonb_build_object('attempt', d.attempts, 'output', $3::jsonb)
-           FROM done d ON CONFLICT (event_id) DO NOTHING
-         )
-         SELECT * FROM done`,
-        [phaseId, token, JSON.stringify(output ?? {})],
-      );
-      const done = r.rows[0] ?? (await this.holding(tx, phaseId, token)); // the latter throws the 409
-      const waiting = await this.settleRun(tx, done.run_id);
-      // Phases that depended on this one may now be runnable: wake idle workers.
-      if (waiting > 0) await tx.query(`SELECT pg_notify('${WAKE_CHANNEL}', '')`);
-      return done;
-    });
+    // One round trip: the phase, its event, closing the run and waking workers happen in
+    // lakespec_complete_phase() (migration 2), atomically.
+    const r = await this.db.query<Phase>(`SELECT ${PHASE_COLUMNS} FROM lakespec_complete_phase($1::uuid, $2, $3::jsonb)`, [phaseId, token, JSON.stringify(output ?? {})]);
+    if (r.rows[0]) return r.rows[0];
+    return this.db.transaction(async (tx) => this.holding(tx, phaseId, token)); // throws the 409
   }
 
   async failPhase(phaseId: string, token: string, error: string, options: FailOptions = {}): Promise<Phase> {
@@ -462,13 +441,13 @@ export class RunQueue {
       await tx.query(`UPDATE phases SET status = 'skipped', finished_at = now() WHERE run_id = $1 AND status IN ('queued', 'blocked')`, [runId]);
       const failed = (await tx.query<{ name: string; error: string }>(`SELECT name, error FROM phases WHERE run_id = $1 AND status = 'failed' ORDER BY position LIMIT 1`, [runId])).rows[0]!;
       const error = `${failed.name}: ${failed.error}`;
-      await tx.query(`UPDATE runs SET status = 'failed', finished_at = now(), error = $2, output_manifest = ${OUTPUT_MANIFEST_SQL} WHERE id = $1`, [runId, error]);
+      await tx.query(`UPDATE runs SET status = 'failed', finished_at = now(), error = $2, output_manifest = lakespec_output_manifest($1) WHERE id = $1`, [runId, error]);
       await this.event(tx, runId, run.workspace_id, { eventId: `${runId}:RUN_FAILED`, level: 'error', type: 'RUN_FAILED', message: `run failed: ${error}`, payload: { failed_phase: failed.name } });
     } else if (n('succeeded') + n('skipped') === total) {
       // Close the run, with its output manifest, and record RUN_SUCCEEDED: one statement.
       await tx.query(
         `WITH closed AS (
-           UPDATE runs SET status = 'succeeded', finished_at = now(), output_manifest = ${OUTPUT_MANIFEST_SQL} WHERE id = $1 RETURNING id, workspace_id
+           UPDATE runs SET status = 'succeeded', finished_at = now(), output_manifest = lakespec_output_manifest($1) WHERE id = $1 RETURNING id, workspace_id
          )
          INSERT INTO run_events (event_id, run_id, workspace_id, level, type, message, payload)
          SELECT id || ':RUN_SUCCEEDED', id, workspace_id, 'info', 'RUN_SUCCEEDED', $2, '{}'::jsonb FROM closed ON CONFLICT (event_id) DO NOTHING`,

@@ -2,6 +2,7 @@
 // enforces the phase timeout, and reports the outcome. Losing the lease (409 on heartbeat)
 // aborts the executor and drops its result: another worker owns the phase now.
 import { hostname } from 'node:os';
+import { type LineageRun, type LineageSink, runEvent } from '../lineage/openlineage.js';
 import { ExecutionError, type Executor, LeaseLostError, type PhaseContext } from '../executors/executor.js';
 import { StoreError, isTransientDbError } from '../state/db.js';
 import { type RunQueue, WAKE_CHANNEL } from './run-queue.js';
@@ -11,6 +12,8 @@ export interface WorkerOptions {
   id?: string;
   /** Poll interval when the queue is empty. */
   idleMs?: number;
+  /** Where OpenLineage events go (none by default). */
+  lineage?: LineageSink;
   /** Called for every notable thing (structured logging lives at the edge). */
   log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -21,6 +24,7 @@ export class Worker {
   private stopping = false;
   private readonly idleMs: number;
   private readonly log: NonNullable<WorkerOptions['log']>;
+  private readonly lineage: LineageSink | undefined;
 
   constructor(
     private readonly queue: RunQueue,
@@ -31,6 +35,7 @@ export class Worker {
     this.id = options.id ?? `${hostname()}:${process.pid}`;
     this.idleMs = options.idleMs ?? 500;
     this.log = options.log ?? (() => {});
+    this.lineage = options.lineage;
   }
 
   /** Claims and runs one phase; false when nothing was runnable. */
@@ -121,6 +126,8 @@ export class Worker {
       },
     };
     // PHASE_STARTED was recorded by the claim itself (claim(..., { start: true })).
+    const lineageRun = this.lineage ? lineageOf(claim) : undefined;
+    if (lineageRun) await this.sendLineage(runEvent('START', lineageRun, new Date()));
     const beat = setInterval(() => {
       retryDb(() => q.heartbeat(claim.phaseId, claim.token)).catch((e) => this.leaseError(e, lose));
     }, Math.max(200, (q.leaseSeconds * 1000) / 3));
@@ -142,12 +149,21 @@ export class Worker {
       this.log('warn', 'lease lost; result discarded', { phase: claim.phase, run: claim.runId });
       return;
     }
+    if (lineageRun) await this.sendLineage(runEvent(outcome.ok ? 'COMPLETE' : 'FAIL', lineageRun, new Date(), outcome.ok ? undefined : outcome.error.message));
     try {
       if (outcome.ok) await retryDb(() => q.completePhase(claim.phaseId, claim.token, outcome.output));
       else await retryDb(() => q.failPhase(claim.phaseId, claim.token, outcome.error.message, { terminal: outcome.error.terminal, ...(outcome.error.output ? { output: outcome.error.output } : {}) }));
     } catch (e) {
       if (e instanceof StoreError && e.code === 'conflict') this.log('warn', 'phase no longer ours at completion', { phase: claim.phase, error: e.message });
       else throw e;
+    }
+  }
+
+  private async sendLineage(event: Record<string, unknown>): Promise<void> {
+    try {
+      await this.lineage!.emit(event);
+    } catch (e) {
+      this.log('warn', 'OpenLineage event not delivered', { error: (e as Error).message });
     }
   }
 
@@ -173,4 +189,19 @@ export async function retryDb<T>(fn: () => Promise<T>, attempts = 30): Promise<T
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The lineage of a phase: its input declares what it reads and writes (sql steps do). */
+function lineageOf(claim: Claim): LineageRun {
+  const input = (claim.input ?? {}) as { lineage?: { inputs?: { namespace: string; name: string }[]; outputs?: { namespace: string; name: string }[] } };
+  return {
+    runId: claim.phaseId,
+    parentRunId: claim.runId,
+    workspace: claim.run.workspace_id,
+    environment: claim.run.environment,
+    job: claim.phase,
+    gitSha: claim.run.git_sha,
+    inputs: input.lineage?.inputs ?? [],
+    outputs: input.lineage?.outputs ?? [],
+  };
 }

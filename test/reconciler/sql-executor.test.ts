@@ -2,7 +2,7 @@
 // the PGlite store: examples/finance end to end (artifacts per phase, identical output
 // hashes for the same commit and inputs), and a failing quality check that fails its phase
 // for good with the offending rows as an artifact.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { compile } from '../../compiler/index.js';
 import {
   CatalogStore,
   DuckDbEngine,
+  FileLineageSink,
   LocalArtifactStore,
   RunQueue,
   SqlStepExecutor,
@@ -26,7 +27,7 @@ import { readSpecFiles, type SourceFile } from '../../spec/index.js';
 import { EXAMPLES } from '../helpers/paths.js';
 import { ORDERS, project } from '../helpers/specs.js';
 
-async function runProject(files: SourceFile[], filesRoot: string) {
+async function runProject(files: SourceFile[], filesRoot: string, lineageFile?: string) {
   const r = compile(files, { environment: 'dev', gitSha: 'c'.repeat(40), backends: ['duckdb'] });
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const ir = r.ir!;
@@ -42,7 +43,7 @@ async function runProject(files: SourceFile[], filesRoot: string) {
     await applyPlan(store, engine, { ir, desired, applied: await store.applied(ir.workspace, 'dev'), plan: p, manifestHash: r.manifest!.setHash, requester: 't', holder: 't' });
     const names = ir.pipelines.map((x) => x.name);
     const run = await queue.createRun({ workspace: ir.workspace, environment: 'dev', specSlug: 'all', gitSha: ir.gitSha, trigger: 'test', requester: 't', phases: runPhases(ir, pipelinePlans(r.artifacts, 'duckdb'), 'duckdb', names) });
-    const worker = new Worker(queue, [new SqlStepExecutor({ engine, filesRoot })], { idleMs: 10 });
+    const worker = new Worker(queue, [new SqlStepExecutor({ engine, filesRoot })], { idleMs: 10, ...(lineageFile ? { lineage: new FileLineageSink(lineageFile) } : {}) });
     while (await worker.runOnce());
     return { run: (await queue.getRun(run.id))!, phases: await queue.phases(run.id), artifacts: await queue.runArtifacts(run.id), events: await queue.events(run.id), store: new LocalArtifactStore(artifactsDir) };
   } finally {
@@ -55,7 +56,8 @@ describe('SQL step executor on DuckDB through the run queue', () => {
   it('runs examples/finance: every phase with its query, result manifest and preview; same inputs → same hashes', async () => {
     const root = join(EXAMPLES, 'finance');
     const { files } = readSpecFiles(root);
-    const a = await runProject(files, root);
+    const lineageFile = join(mkdtempSync(join(tmpdir(), 'lakespec-ol-')), 'lineage.jsonl');
+    const a = await runProject(files, root, lineageFile);
     expect(a.run.status).toBe('succeeded');
     expect(a.phases).toHaveLength(13);
     expect(a.phases.every((p) => p.status === 'succeeded')).toBe(true);
@@ -69,6 +71,14 @@ describe('SQL step executor on DuckDB through the run queue', () => {
     expect(a.events.some((e) => e.level === 'warn' && e.message.includes('freshness_write_date'))).toBe(true);
     const top = a.phases.find((p) => p.name === 'customer_marts.top_customers')!.output as { rows: number; hash: string };
     expect(top.rows).toBe(10);
+    // OpenLineage: a START and a COMPLETE per phase, with what it read and wrote.
+    const events = readFileSync(lineageFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.eventType === 'START')).toHaveLength(13);
+    expect(events.filter((e) => e.eventType === 'COMPLETE')).toHaveLength(13);
+    const gold = events.find((e) => e.eventType === 'COMPLETE' && e.job.name === 'customer_marts.top_customers');
+    expect(gold).toMatchObject({ job: { namespace: 'lakespec://finance/dev' }, run: { facets: { parent: { run: { runId: a.run.id } } } }, outputs: [{ namespace: 'duckdb://finance', name: 'dev_lakehouse.finance_gold.top_customers' }] });
+    expect(gold.inputs.map((i: { name: string }) => i.name).sort()).toEqual(['dev_lakehouse.finance_silver.partners', 'dev_lakehouse.finance_silver.sale_orders']);
+    expect(events.find((e) => e.job.name === 'erp_ingest.partners').inputs).toEqual([{ namespace: 'files://odoo_export', name: 'res_partner.csv' }]);
     const b = await runProject(files, root);
     const hashes = (x: typeof a) => Object.fromEntries(x.phases.map((p) => [p.name, (p.output as { hash: string }).hash]));
     expect(hashes(b)).toEqual(hashes(a));

@@ -1,5 +1,6 @@
 // Numbered migrations, applied in order, each once, by `migrate()`.
 import { rlsSql, sql as initial } from './0001-initial-schema.js';
+import { sql as completePhase } from './0002-complete-phase-function.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial-schema', sql: initial + '\n' + rlsSql }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial-schema', sql: initial + '\n' + rlsSql },
+  { version: 2, name: 'complete-phase-function', sql: completePhase },
+];
