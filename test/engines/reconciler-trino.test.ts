@@ -30,7 +30,8 @@ import { readSpecFiles } from '../../spec/index.js';
 import { engines } from '../harness/engines.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres-server.js';
 import { type TrinoServer, startTrino } from '../harness/trino-server.js';
-import { EXAMPLES } from '../helpers/paths.js';
+import { EXAMPLES, ROOT } from '../helpers/paths.js';
+import { runCli } from '../helpers/run-cli.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -73,6 +74,30 @@ async function applyAndRun(db: Db, engine: SqlEngine, files = readSpecFiles(root
 }
 
 describe('reconciler on Trino + Iceberg with PostgreSQL state', () => {
+  it('works from the CLI: plan, apply, run, runs and drift against Trino and PostgreSQL', async () => {
+    await pg.createDatabase('cli_state');
+    const base = ['--env', 'prod', '--engine', 'trino', '--trino-url', `http://127.0.0.1:${trino.port}`, '--database-url', pg.url('cli_state'), '--git-sha', 'ab'.repeat(20)];
+    // prod's catalog is not configured on this Trino: a clear error, nothing applied.
+    const missing = await runCli(['apply', root, ...base], ROOT);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr + missing.stdout).toContain('Trino has no catalog prod_lakehouse');
+    const dev = base.map((a) => (a === 'prod' ? 'dev' : a));
+    const plan1 = await runCli(['plan', root, ...dev], ROOT);
+    expect(plan1.code).toBe(0);
+    expect(plan1.stdout).toMatch(/Plan: \d+ to create/);
+    const apply = await runCli(['apply', root, ...dev], ROOT);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toContain('on trino; deployment');
+    const run = await runCli(['run', 'erp_ingest,sales_silver', root, ...dev], ROOT);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/✔ sales_silver\.invoices\s+30 rows/);
+    const runs = await runCli(['runs', '--database-url', pg.url('cli_state'), '--json'], ROOT);
+    expect(JSON.parse(runs.stdout).runs[0]).toMatchObject({ status: 'succeeded', git_sha: 'ab'.repeat(20) });
+    const drift = await runCli(['drift', root, ...dev], ROOT);
+    expect(drift.stdout).toContain('No drift');
+    expect((await runCli(['plan', root, ...dev], ROOT)).stdout).toContain('No changes.');
+  }, 600_000);
+
   it('applies, runs the Trino pipelines with equal hashes to DuckDB, evolves and reports drift', async () => {
     await pg.createDatabase('state');
     const db = openPostgres(pg.url('state'));
