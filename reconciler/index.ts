@@ -21,6 +21,7 @@ export { DuckDbEngine } from './engines/duckdb-engine.js';
 export { TrinoEngine } from './engines/trino-engine.js';
 export { type Executor, type PhaseContext, ExecutionError, LeaseLostError } from './executors/executor.js';
 export { SqlStepExecutor, type SqlStepInput } from './executors/sql-step-executor.js';
+export { DbtExecutor, type DbtBuildInput } from './executors/dbt-executor.js';
 export { rowExpression, rowsHash } from './executors/table-hash.js';
 export { readCsv } from './executors/csv-rows.js';
 export { runPhases, pipelinePlans, affectedPipelines, withDownstream } from './run-phases.js';
