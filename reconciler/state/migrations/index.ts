@@ -1,6 +1,7 @@
 // Numbered migrations, applied in order, each once, by `migrate()`.
 import { rlsSql, sql as initial } from './0001-initial-schema.js';
 import { sql as completePhase } from './0002-complete-phase-function.js';
+import { sql as githubDeliveries } from './0003-github-deliveries.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', sql: initial + '\n' + rlsSql },
   { version: 2, name: 'complete-phase-function', sql: completePhase },
+  { version: 3, name: 'github-deliveries', sql: githubDeliveries },
 ];
