@@ -3,7 +3,7 @@
 // Trino pipelines through the run queue with the SQL executor. The output hashes of every
 // phase equal those of the same phases on the embedded DuckDB.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
 import {
   type CatalogState,
@@ -27,33 +27,14 @@ import {
   runPhases,
 } from '../../reconciler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
-import { engines } from '../harness/engines.js';
-import { type PostgresServer, startPostgres } from '../harness/postgres-server.js';
-import { type TrinoServer, startTrino } from '../harness/trino-server.js';
+import { useTrino } from '../harness/trino-suite.js';
 import { EXAMPLES, ROOT } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const root = join(EXAMPLES, 'finance');
-let pg: PostgresServer;
-let trino: TrinoServer;
-
-beforeAll(async () => {
-  const e = engines();
-  pg = await startPostgres();
-  try {
-    trino = await startTrino(e, pg, ['dev_lakehouse']);
-  } catch (err) {
-    await pg.stop();
-    throw err;
-  }
-}, 240_000);
-
-afterAll(async () => {
-  await trino?.stop();
-  await pg?.stop();
-});
+const suite = useTrino(['dev_lakehouse']);
 
 async function applyAndRun(db: Db, engine: SqlEngine, files = readSpecFiles(root).files) {
   await migrate(db);
@@ -75,8 +56,8 @@ async function applyAndRun(db: Db, engine: SqlEngine, files = readSpecFiles(root
 
 describe('reconciler on Trino + Iceberg with PostgreSQL state', () => {
   it('works from the CLI: plan, apply, run, runs and drift against Trino and PostgreSQL', async () => {
-    await pg.createDatabase('cli_state');
-    const base = ['--env', 'prod', '--engine', 'trino', '--trino-url', `http://127.0.0.1:${trino.port}`, '--database-url', pg.url('cli_state'), '--git-sha', 'ab'.repeat(20)];
+    await suite.pg.createDatabase('cli_state');
+    const base = ['--env', 'prod', '--engine', 'trino', '--trino-url', `http://127.0.0.1:${suite.trino.port}`, '--database-url', suite.pg.url('cli_state'), '--git-sha', 'ab'.repeat(20)];
     // prod's catalog is not configured on this Trino: a clear error, nothing applied.
     const missing = await runCli(['apply', root, ...base], ROOT);
     expect(missing.code).not.toBe(0);
@@ -91,7 +72,7 @@ describe('reconciler on Trino + Iceberg with PostgreSQL state', () => {
     const run = await runCli(['run', 'erp_ingest,sales_silver', root, ...dev], ROOT);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toMatch(/✔ sales_silver\.invoices\s+30 rows/);
-    const runs = await runCli(['runs', '--database-url', pg.url('cli_state'), '--json'], ROOT);
+    const runs = await runCli(['runs', '--database-url', suite.pg.url('cli_state'), '--json'], ROOT);
     expect(JSON.parse(runs.stdout).runs[0]).toMatchObject({ status: 'succeeded', git_sha: 'ab'.repeat(20) });
     const drift = await runCli(['drift', root, ...dev], ROOT);
     expect(drift.stdout).toContain('No drift');
@@ -99,9 +80,9 @@ describe('reconciler on Trino + Iceberg with PostgreSQL state', () => {
   }, 600_000);
 
   it('applies, runs the Trino pipelines with equal hashes to DuckDB, evolves and reports drift', async () => {
-    await pg.createDatabase('state');
-    const db = openPostgres(pg.url('state'));
-    const engine = new TrinoEngine({ server: `http://127.0.0.1:${trino.port}` });
+    await suite.pg.createDatabase('state');
+    const db = openPostgres(suite.pg.url('state'));
+    const engine = new TrinoEngine({ server: `http://127.0.0.1:${suite.trino.port}` });
     try {
       const t = await applyAndRun(db, engine);
       expect(t.plan.summary.create).toBeGreaterThan(13);

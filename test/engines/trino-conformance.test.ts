@@ -3,12 +3,10 @@
 // partitioning), the Trino pipelines run and produce rows, and every check query runs with
 // no offending rows for error-severity checks.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type PipelinePlan, TrinoDialect, compile } from '../../compiler/index.js';
 import { formatSqlType, readSpecFiles } from '../../spec/index.js';
-import { engines } from '../harness/engines.js';
-import { type PostgresServer, startPostgres } from '../harness/postgres-server.js';
-import { type TrinoServer, startTrino } from '../harness/trino-server.js';
+import { useTrino } from '../harness/trino-suite.js';
 import { type FileExtract, extractFile } from '../helpers/trino-pipelines.js';
 import { createTables, duckTableHash, openDuck, rowExpression, rowsHash, runPipelines } from '../helpers/duckdb-pipelines.js';
 import { EXAMPLES } from '../helpers/paths.js';
@@ -18,24 +16,7 @@ const root = join(EXAMPLES, 'finance');
 const ENVS = ['dev', 'prod'];
 const dialect = new TrinoDialect();
 
-let pg: PostgresServer;
-let trino: TrinoServer;
-
-beforeAll(async () => {
-  const e = engines();
-  pg = await startPostgres();
-  try {
-    trino = await startTrino(e, pg, ENVS.map((env) => `${env}_lakehouse`));
-  } catch (err) {
-    await pg.stop();
-    throw err;
-  }
-}, 240_000);
-
-afterAll(async () => {
-  await trino?.stop();
-  await pg?.stop();
-});
+const suite = useTrino(ENVS.map((env) => `${env}_lakehouse`));
 
 for (const env of ENVS) {
   describe(`Trino conformance: examples/finance (${env})`, () => {
@@ -47,16 +28,16 @@ for (const env of ENVS) {
     });
 
     it('creates every schema and Iceberg table with the declared columns, types and partitioning', async () => {
-      for (const a of r.artifacts.filter((x) => x.kind === 'trino.ddl')) for (const stmt of splitSql(a.content)) await trino.query(stmt);
+      for (const a of r.artifacts.filter((x) => x.kind === 'trino.ddl')) for (const stmt of splitSql(a.content)) await suite.trino.query(stmt);
       // Running the DDL again is a no-op (IF NOT EXISTS).
-      for (const a of r.artifacts.filter((x) => x.kind === 'trino.ddl')) for (const stmt of splitSql(a.content)) await trino.query(stmt);
+      for (const a of r.artifacts.filter((x) => x.kind === 'trino.ddl')) for (const stmt of splitSql(a.content)) await suite.trino.query(stmt);
       for (const t of ir.tables) {
         const { catalog, schema, table } = t.physical;
-        const cols = await trino.query(
+        const cols = await suite.trino.query(
           `SELECT column_name, data_type, is_nullable FROM "${catalog}".information_schema.columns WHERE table_schema = '${schema}' AND table_name = '${table}' ORDER BY ordinal_position`,
         );
         expect(cols.rows, `${catalog}.${schema}.${table}`).toEqual(t.columns.map((c) => [c.name, formatSqlType(c.type).replace(/, /g, ','), c.nullable ? 'YES' : 'NO']));
-        const ddl = String((await trino.query(`SHOW CREATE TABLE "${catalog}"."${schema}"."${table}"`)).rows[0]![0]);
+        const ddl = String((await suite.trino.query(`SHOW CREATE TABLE "${catalog}"."${schema}"."${table}"`)).rows[0]![0]);
         expect(ddl).toContain("format = 'PARQUET'");
         if (t.partitioning.length > 0) expect(ddl).toContain(`partitioning = ARRAY[${t.partitioning.map((p) => `'${dialect.partitionField(p)}'`).join(',')}]`);
         if (t.storage.sortedBy.length > 0) expect(ddl).toContain(`sorted_by = ARRAY[${t.storage.sortedBy.map((c) => `'${c} ASC NULLS FIRST'`).join(',')}]`);
@@ -71,14 +52,14 @@ for (const env of ENVS) {
         const plan = plans.find((p) => p.pipeline === name)!;
         for (const step of plan.steps) {
           for (const action of step.actions) {
-            if (action.kind === 'sql') await trino.query(action.sql);
-            else expect(await extractFile(trino, action as unknown as FileExtract, root)).toBeGreaterThan(0);
+            if (action.kind === 'sql') await suite.trino.query(action.sql);
+            else expect(await extractFile(suite.trino, action as unknown as FileExtract, root)).toBeGreaterThan(0);
           }
           const [catalog, schema, table] = step.table.split('.');
-          const count = (await trino.query(`SELECT count(*) FROM "${catalog}"."${schema}"."${table}"`)).rows[0]![0] as number;
+          const count = (await suite.trino.query(`SELECT count(*) FROM "${catalog}"."${schema}"."${table}"`)).rows[0]![0] as number;
           expect(count, step.table).toBeGreaterThan(0);
           for (const check of step.checks) {
-            const offending = (await trino.query(check.sql)).rows.length;
+            const offending = (await suite.trino.query(check.sql)).rows.length;
             if (check.severity === 'error') expect(offending, `${step.into}.${check.name}`).toBe(0);
           }
         }
@@ -89,17 +70,17 @@ for (const env of ENVS) {
       const plan = JSON.parse(r.artifacts.find((x) => x.path === 'trino/pipelines/erp_ingest.json')!.content) as PipelinePlan;
       const step = plan.steps.find((s) => s.name === 'sale_orders')!;
       const [catalog, schema, table] = step.table.split('.');
-      const before = (await trino.query(`SELECT count(*), sum(amount_total) FROM "${catalog}"."${schema}"."${table}"`)).rows[0];
+      const before = (await suite.trino.query(`SELECT count(*), sum(amount_total) FROM "${catalog}"."${schema}"."${table}"`)).rows[0];
       for (const action of step.actions) {
-        if (action.kind === 'sql') await trino.query(action.sql);
-        else await extractFile(trino, action as unknown as FileExtract, root);
+        if (action.kind === 'sql') await suite.trino.query(action.sql);
+        else await extractFile(suite.trino, action as unknown as FileExtract, root);
       }
-      const after = (await trino.query(`SELECT count(*), sum(amount_total) FROM "${catalog}"."${schema}"."${table}"`)).rows[0];
+      const after = (await suite.trino.query(`SELECT count(*), sum(amount_total) FROM "${catalog}"."${schema}"."${table}"`)).rows[0];
       expect(after).toEqual(before);
     });
 
     it('runs every check query of every table', async () => {
-      for (const a of r.artifacts.filter((x) => x.kind === 'trino.checks')) for (const stmt of splitSql(a.content)) await trino.query(stmt);
+      for (const a of r.artifacts.filter((x) => x.kind === 'trino.checks')) for (const stmt of splitSql(a.content)) await suite.trino.query(stmt);
     });
   });
 }
@@ -117,8 +98,8 @@ describe('cross-engine equivalence: gold tables on Trino and on DuckDB (dev)', (
     for (const name of ['erp_ingest', 'sales_silver', 'finance_marts', 'customer_marts']) {
       for (const step of plans.find((p) => p.pipeline === name)!.steps) {
         for (const action of step.actions) {
-          if (action.kind === 'sql') await trino.query(action.sql);
-          else await extractFile(trino, action as unknown as FileExtract, root);
+          if (action.kind === 'sql') await suite.trino.query(action.sql);
+          else await extractFile(suite.trino, action as unknown as FileExtract, root);
         }
       }
     }
@@ -131,7 +112,7 @@ describe('cross-engine equivalence: gold tables on Trino and on DuckDB (dev)', (
         const t = r.ir!.tables.find((x) => x.name === name)!;
         const fq = `"${t.physical.catalog}"."${t.physical.schema}"."${t.physical.table}"`;
         const cols = t.columns;
-        const trinoRows = (await trino.query(`SELECT ${rowExpression(cols, 'trino')} AS r FROM ${fq}`)).rows.map((x) => String(x[0]));
+        const trinoRows = (await suite.trino.query(`SELECT ${rowExpression(cols, 'trino')} AS r FROM ${fq}`)).rows.map((x) => String(x[0]));
         const onTrino = rowsHash(trinoRows);
         const onDuck = await duckTableHash(duck, fq, cols);
         if (onTrino.hash !== onDuck.hash) {
