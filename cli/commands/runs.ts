@@ -4,9 +4,13 @@ import { openStateFor } from '../reconcile-session.js';
 import { EXIT, type Io, UsageError, parse, styles } from '../cli-context.js';
 
 export const runsHelp = `Usage: lakespec runs [run-id] [options]
+       lakespec runs cancel <run-id> [--reason TEXT]
+       lakespec runs rerun <run-id>
 
 Without a run id: the most recent runs. With one: the run, its phases, its artifacts and
-its events (append-only, in order).
+its events (append-only, in order). "cancel" stops a run (running phases lose their lease);
+"rerun" queues the same phases again as a new run, linked to the old one (execute it with
+"lakespec worker --project DIR --drain" or a running "lakespec serve").
 
 Options:
   --state DIR          local state folder (default: .lakespec)
@@ -14,6 +18,7 @@ Options:
   --workspace W        only this workspace
   --status S           only runs with this status
   --limit N            how many runs to list (default: 20)
+  --reason TEXT        why a run is cancelled (recorded in its events)
   --json               machine-readable output
   -h, --help           show this help
 `;
@@ -25,21 +30,47 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
     workspace: { type: 'string' },
     status: { type: 'string' },
     limit: { type: 'string' },
+    reason: { type: 'string' },
     json: { type: 'boolean' },
-  });
+  }, 2);
   if (values.help) {
     io.stdout(runsHelp);
     return EXIT.ok;
   }
   const limit = values.limit === undefined ? 20 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000');
-  const id = positionals[0];
+  const action = positionals[0] === 'cancel' || positionals[0] === 'rerun' ? positionals[0] : undefined;
+  const id = action ? positionals[1] : positionals[0];
+  if (action && id === undefined) throw new UsageError(`"runs ${action}" needs a run id`);
+  if (!action && positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   if (id !== undefined && !isUuid(id)) throw new UsageError(`"${id}" is not a run id (a UUID, as "lakespec runs" lists them)`);
   const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
   const state = await openStateFor(resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec'), databaseUrl);
   const s = styles(io);
   try {
     const q = state.queue;
+    const actor = `cli:${io.env.USER ?? 'unknown'}`;
+    if (action && id) {
+      const run = await q.getRun(id);
+      if (!run) {
+        io.stderr(`lakespec runs: no run ${id} in ${state.describe}\n`);
+        return EXIT.problems;
+      }
+      if (action === 'cancel') {
+        if (['succeeded', 'failed', 'cancelled'].includes(run.status)) {
+          io.stderr(`lakespec runs: run ${id} already ${run.status}; nothing to cancel\n`);
+          return EXIT.problems;
+        }
+        const out = await q.cancelRun(id, actor, values.reason ?? 'cancelled from the CLI');
+        await state.catalog.audit(actor, run.workspace_id, 'run.cancel', id, { reason: values.reason ?? null });
+        io.stdout(values.json ? JSON.stringify({ run: out }, null, 2) + '\n' : `${s.yellow('■')} run ${id} cancelled\n`);
+        return EXIT.ok;
+      }
+      const out = await q.rerun(id, actor);
+      await state.catalog.audit(actor, run.workspace_id, 'run.rerun', out.id, { rerun_of: id });
+      io.stdout(values.json ? JSON.stringify({ run: out }, null, 2) + '\n' : `run ${out.id} queued (a rerun of ${id}); execute it with "lakespec worker --project DIR --drain"\n`);
+      return EXIT.ok;
+    }
     if (id === undefined) {
       const runs = await q.listRuns({ ...(values.workspace ? { workspace: values.workspace } : {}), ...(values.status ? { status: values.status } : {}), limit });
       if (values.json) io.stdout(JSON.stringify({ runs }, null, 2) + '\n');

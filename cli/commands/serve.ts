@@ -25,6 +25,7 @@ Options:
   --host H             serve: address (default: 127.0.0.1)
   --workers 0|1        serve: run a worker in this process too (default: 1)
   --lease SECONDS      lease length (default: 30)
+  --drain              worker: exit once nothing is runnable (for scripts and CI)
   -h, --help           show this help
 
 Create credentials with "lakespec token create <name> --role admin".
@@ -50,6 +51,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
       host: { type: 'string' },
       workers: { type: 'string' },
       lease: { type: 'string' },
+      drain: { type: 'boolean' },
     },
     0,
   );
@@ -86,7 +88,27 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
     if (trinoUrl) executors.push(new SqlStepExecutor({ engine: new TrinoEngine({ server: trinoUrl, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }), filesRoot: project }));
     const lineage = lineageSinkFromEnv(io.env);
     worker = new Worker(queue, executors, { id: `${mode}-${process.pid}`, log: (level, msg, fields) => log[level]({ ...fields }, msg), ...(lineage ? { lineage } : {}) });
-    loops.push(worker.loop());
+    if (mode === 'worker' && values.drain) {
+      // Run until a pass finds nothing runnable (retries waiting on backoff keep it going).
+      const w = worker;
+      loops.push(
+        (async () => {
+          for (;;) {
+            if (await w.runOnce()) continue;
+            // Done when no phase this worker could run is queued (even on backoff) or running.
+            const left = (
+              await state.db.query<{ n: number }>(
+                `SELECT count(*)::integer AS n FROM phases p JOIN runs r ON r.id = p.run_id
+                 WHERE p.status IN ('queued', 'running') AND r.status IN ('queued', 'running') AND p.executor = ANY($1::text[])`,
+                [executors.map((e) => e.id)],
+              )
+            ).rows[0]!.n;
+            if (left === 0) break;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        })(),
+      );
+    } else loops.push(worker.loop());
   }
 
   let server: ReturnType<typeof serve> | undefined;
@@ -109,6 +131,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
     const bye = () => stop();
     process.once('SIGINT', bye);
     process.once('SIGTERM', bye);
+    if (mode === 'worker' && values.drain) void Promise.all(loops).then(bye, bye);
   });
   log.info({}, 'stopping');
   worker?.stop();

@@ -56,6 +56,18 @@ describe('lakespec up / plan / apply / run / runs / drift', () => {
     const typo = await runCli(['run', 'customer_mart', dir, '--state', state, ...SHA], ROOT);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('did you mean customer_marts?');
+
+    // Queue a run, cancel it; rerun an old one and let a draining worker execute it.
+    const queued = await runCli(['run', 'customer_marts', dir, '--state', state, ...SHA, '--queue-only', '--json'], ROOT);
+    const queuedId = JSON.parse(queued.stdout).run.id as string;
+    expect((await runCli(['runs', 'cancel', queuedId, '--state', state, '--reason', 'wrong commit'], ROOT)).stdout).toContain('cancelled');
+    expect((await runCli(['runs', 'cancel', queuedId, '--state', state], ROOT)).code).toBe(1);
+    const rerun = await runCli(['runs', 'rerun', list[1]!.id, '--state', state, '--json'], ROOT);
+    const rerunId = JSON.parse(rerun.stdout).run.id as string;
+    expect((await runCli(['worker', '--project', dir, '--state', state, '--drain'], ROOT)).code).toBe(0);
+    const after = JSON.parse((await runCli(['runs', rerunId, '--state', state, '--json'], ROOT)).stdout);
+    expect(after.run).toMatchObject({ status: 'succeeded', rerun_of: list[1]!.id, trigger: 'rerun' });
+    expect(JSON.parse((await runCli(['runs', queuedId, '--state', state, '--json'], ROOT)).stdout).run.status).toBe('cancelled');
   });
 
   it('blocks a dropped column until it is allowed, and changes nothing meanwhile', async () => {
@@ -93,6 +105,10 @@ describe('lakespec up / plan / apply / run / runs / drift', () => {
     expect(down.stderr).not.toMatch(noStack);
     const id = await runCli(['runs', 'not-a-run', '--state', state], ROOT);
     expect(id.code).toBe(2);
-    for (const cmd of ['plan', 'apply', 'run', 'runs', 'drift', 'up']) expect((await runCli([cmd, '--help'], ROOT)).stdout).toContain(`Usage: lakespec ${cmd}`);
+    for (const cmd of ['plan', 'apply', 'run', 'runs', 'drift', 'up', 'serve', 'worker', 'token']) {
+      const help = await runCli([cmd, '--help'], ROOT);
+      expect(help.code, cmd).toBe(0);
+      expect(help.stdout, cmd).toContain(`lakespec ${cmd} `);
+    }
   });
 });
