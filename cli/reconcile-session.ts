@@ -3,7 +3,7 @@
 // (embedded DuckDB by default, Trino with --engine trino).
 import { join, resolve } from 'node:path';
 import { type Artifact, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { type DesiredState, DuckDbEngine, type SqlEngine, type State, TrinoEngine, desiredState, openState, redactUrl } from '../reconciler/index.js';
+import { type DesiredState, DuckDbEngine, type QueueOptions, type SqlEngine, type State, TrinoEngine, desiredState, openState, redactUrl } from '../reconciler/index.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
 import { type Io, ProblemError, UsageError, displayPathFor, styles } from './cli-context.js';
 import { formatText, summaryLine } from './format-diagnostics.js';
@@ -70,9 +70,8 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
     io.stderr(summaryLine(diagnostics, project.files.length, s, ' — nothing planned') + '\n');
     return undefined;
   }
-  const stateDir = resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec');
-  const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
-  const state = await openStateFor(stateDir, databaseUrl);
+  const { stateDir } = stateLocation(io, values);
+  const state = await openStateFor(io, values);
   let engine: SqlEngine;
   try {
     engine = engineId === 'trino' ? new TrinoEngine({ server: trinoUrl!, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }) : await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project.root });
@@ -96,10 +95,16 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
   };
 }
 
+/** Where the state lives: --state / LAKESPEC_STATE_DIR (default .lakespec) and --database-url / DATABASE_URL. */
+export function stateLocation(io: Io, values: { state?: string | undefined; 'database-url'?: string | undefined }): { stateDir: string; databaseUrl: string | undefined } {
+  return { stateDir: resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec'), databaseUrl: values['database-url'] ?? io.env.DATABASE_URL };
+}
+
 /** Opens the state store, turning connection failures into a message that says what to check. */
-export async function openStateFor(stateDir: string, databaseUrl: string | undefined): Promise<State> {
+export async function openStateFor(io: Io, values: { state?: string | undefined; 'database-url'?: string | undefined }, queue?: QueueOptions): Promise<State> {
+  const { stateDir, databaseUrl } = stateLocation(io, values);
   try {
-    return await openState({ dir: stateDir, ...(databaseUrl ? { databaseUrl } : {}) });
+    return await openState({ dir: stateDir, ...(databaseUrl ? { databaseUrl } : {}), ...(queue ? { queue } : {}) });
   } catch (e) {
     const where = databaseUrl ? `PostgreSQL at ${redactUrl(databaseUrl)}` : `the embedded store in ${stateDir}`;
     const hint = databaseUrl ? 'Check --database-url / DATABASE_URL and that the server is running.' : 'Check that the folder is writable and not used by another lakespec process.';

@@ -26,3 +26,4 @@ export { rowExpression, rowsHash } from './executors/table-hash.js';
 export { readCsv } from './executors/csv-rows.js';
 export { runPhases, pipelinePlans, affectedPipelines, withDownstream } from './run-phases.js';
 export { type LineageSink, FileLineageSink, HttpLineageSink, lineageSinkFromEnv, runEvent } from './lineage/openlineage.js';
+export { runExtract, resolveSecret, type ExtractAction } from './executors/extract.js';

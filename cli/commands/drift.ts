@@ -26,9 +26,8 @@ export async function driftCommand(argv: string[], io: Io): Promise<number> {
   try {
     const { ir } = session.compiled;
     const applied = await session.state.catalog.applied(ir.workspace, ir.environment);
-    const schemas = new Set(applied.tables.map((t) => `${t.physical.catalog}.${t.physical.schema}`));
     const live = await session.engine.liveTables([...new Set(applied.tables.map((t) => t.physical.catalog))]);
-    const drift = detectDrift(applied, live, session.engine.backend.dialect, schemas);
+    const drift = detectDrift(applied, live, session.engine.backend.dialect);
     if (values.json) io.stdout(JSON.stringify({ workspace: ir.workspace, environment: ir.environment, drift }, null, 2) + '\n');
     else if (applied.tables.length === 0) io.stdout(`Nothing is applied in ${ir.environment} yet.\n`);
     else io.stdout(formatDrift(drift));

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { isUuid } from '../../reconciler/index.js';
 import { openStateFor } from '../reconcile-session.js';
 import { EXIT, type Io, UsageError, parse, styles } from '../cli-context.js';
@@ -44,8 +43,7 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
   if (action && id === undefined) throw new UsageError(`"runs ${action}" needs a run id`);
   if (!action && positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   if (id !== undefined && !isUuid(id)) throw new UsageError(`"${id}" is not a run id (a UUID, as "lakespec runs" lists them)`);
-  const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
-  const state = await openStateFor(resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec'), databaseUrl);
+  const state = await openStateFor(io, values);
   const s = styles(io);
   try {
     const q = state.queue;

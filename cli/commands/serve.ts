@@ -1,11 +1,11 @@
-import { resolve, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { Auth } from '../../reconciler/api/auth.js';
 import { createOpsApi } from '../../reconciler/api/ops-api.js';
-import { DuckDbEngine, type Executor, RunQueue, SqlStepExecutor, TrinoEngine, Worker, lineageSinkFromEnv } from '../../reconciler/index.js';
+import { DuckDbEngine, type Executor, SqlStepExecutor, TrinoEngine, Worker, lineageSinkFromEnv } from '../../reconciler/index.js';
 import { EXIT, type Io, UsageError, VERSION, parse } from '../cli-context.js';
-import { openStateFor } from '../reconcile-session.js';
+import { openStateFor, stateLocation } from '../reconcile-session.js';
 
 export const serveHelp = `Usage: lakespec serve [options]
        lakespec worker [options]
@@ -67,23 +67,21 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   const port = int(values.port, '--port', 8080, 0, 65535);
   const workers = mode === 'worker' ? 1 : int(values.workers, '--workers', 1, 0, 1);
   const leaseSeconds = int(values.lease, '--lease', 30, 2, 3600);
-  const stateDir = resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec');
+  const { stateDir } = stateLocation(io, values);
   const project = resolve(io.cwd, values.project ?? '.');
-  const databaseUrl = values['database-url'] ?? io.env.DATABASE_URL;
   const trinoUrl = values['trino-url'] ?? io.env.LAKESPEC_TRINO_URL;
   const log = pino({ base: { service: `lakespec-${mode}` }, redact: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token'] });
-  const state = await openStateFor(stateDir, databaseUrl);
-  const queue = new RunQueue(state.db, state.artifacts, { leaseSeconds });
+  const state = await openStateFor(io, values, { leaseSeconds });
+  const { queue } = state;
 
   // DuckDB files are single-writer and one connection runs one statement at a time: each
   // process has one DuckDB engine and one worker loop. Scale out with more processes
   // ("lakespec worker") on a PostgreSQL state store.
-  const engines: { close(): Promise<void> }[] = [];
   const loops: Promise<void>[] = [];
   let worker: Worker | undefined;
+  let duck: DuckDbEngine | undefined;
   if (workers > 0) {
-    const duck = await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project });
-    engines.push(duck);
+    duck = await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project });
     const executors: Executor[] = [new SqlStepExecutor({ engine: duck, filesRoot: project })];
     if (trinoUrl) executors.push(new SqlStepExecutor({ engine: new TrinoEngine({ server: trinoUrl, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }), filesRoot: project }));
     const lineage = lineageSinkFromEnv(io.env);
@@ -96,14 +94,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
           for (;;) {
             if (await w.runOnce()) continue;
             // Done when no phase this worker could run is queued (even on backoff) or running.
-            const left = (
-              await state.db.query<{ n: number }>(
-                `SELECT count(*)::integer AS n FROM phases p JOIN runs r ON r.id = p.run_id
-                 WHERE p.status IN ('queued', 'running') AND r.status IN ('queued', 'running') AND p.executor = ANY($1::text[])`,
-                [executors.map((e) => e.id)],
-              )
-            ).rows[0]!.n;
-            if (left === 0) break;
+            if ((await queue.pending(executors.map((e) => e.id))) === 0) break;
             await new Promise((r) => setTimeout(r, 200));
           }
         })(),
@@ -137,7 +128,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   worker?.stop();
   server?.close();
   await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 10_000))]);
-  for (const e of engines) await e.close().catch(() => {});
+  await duck?.close().catch(() => {});
   await state.close();
   return EXIT.ok;
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { Auth, ROLES, type Role } from '../../reconciler/api/auth.js';
 import { EXIT, type Io, UsageError, parse } from '../cli-context.js';
 import { openStateFor } from '../reconcile-session.js';
@@ -29,7 +28,7 @@ export async function tokenCommand(argv: string[], io: Io): Promise<number> {
   if (action === 'create' && !ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const expires = values['expires-in'] === undefined ? undefined : Number(values['expires-in']);
   if (expires !== undefined && (!Number.isInteger(expires) || expires < 60)) throw new UsageError('--expires-in must be a whole number of seconds, at least 60');
-  const state = await openStateFor(resolve(io.cwd, values.state ?? io.env.LAKESPEC_STATE_DIR ?? '.lakespec'), values['database-url'] ?? io.env.DATABASE_URL);
+  const state = await openStateFor(io, values);
   try {
     const auth = new Auth(state.db);
     if (action === 'revoke') {

@@ -126,7 +126,7 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   });
   route('post', '/api/v1/runs', 'operator', 'create a run with its phases', async (c, p) => {
     const b = await body<{ workspace?: string; environment?: string; spec_slug?: string; git_sha?: string; trigger?: string; phases?: unknown; input_manifest?: unknown }>(c);
-    const ws = str(scopeWorkspace(p, b.workspace) ?? b.workspace, 'workspace');
+    const ws = str(scopeWorkspace(p, b.workspace), 'workspace');
     if (!Array.isArray(b.phases)) throw new HttpError(400, 'phases must be an array of { name, executor, depends_on?, input, max_attempts?, timeout_seconds? }');
     const phases = b.phases.map((x: Record<string, unknown>, i: number) => ({
       name: str(x.name, `phases[${i}].name`),

@@ -1,7 +1,7 @@
 // The shape of "what exists": the same for the desired state (from the compiled IR), the
 // applied state (from the state store) and, partly, the live state (from the engine).
 import type { IRProject, IRTable } from '../../compiler/index.js';
-import { type SqlType, canonicalJson, formatSqlType, sha256 } from '../../spec/index.js';
+import { type SqlType, canonicalJson, sha256 } from '../../spec/index.js';
 
 export interface ColumnState {
   name: string;
@@ -98,8 +98,4 @@ export function desiredState(ir: IRProject): DesiredState {
     pipelines: ir.pipelines.map((p) => ({ name: p.name, engine: p.engine, fingerprint: sha256(canonicalJson(p) + p.steps.map((s) => byName.get(s.target) ?? '').join(',')) })),
     connections: ir.connections.map((c) => ({ name: c.name, type: c.type, config: c.config, fingerprint: sha256(canonicalJson(c)) })),
   };
-}
-
-export function typeText(t: SqlType): string {
-  return formatSqlType(t);
 }

@@ -2,8 +2,8 @@
 // optionally the live catalog of the engine, into typed stages. Destructive stages are
 // blocked unless the specs (Workspace.allowDestructive) or the command allow them.
 import type { DestructiveAllowance, DestructiveChange } from '../../spec/index.js';
-import { byString, canonicalJson } from '../../spec/index.js';
-import { type CatalogState, type DesiredState, type LiveTable, type TableState, qualified, typeText } from './catalog-state.js';
+import { byString, canonicalJson, formatSqlType } from '../../spec/index.js';
+import { type CatalogState, type DesiredState, type LiveTable, type TableState, qualified } from './catalog-state.js';
 import { typeChange } from './type-change.js';
 
 export type StageKind =
@@ -175,19 +175,19 @@ function tableChanges(prior: TableState, t: TableState): Stage[] {
   for (const c of t.columns) {
     const old = before.get(c.name);
     if (!old) {
-      out.push({ kind: 'add_column', target: t.name, table: fq, column: c.name, to: typeText(c.type), detail: `add column ${c.name} ${typeText(c.type)}${c.nullable ? '' : ' (nullable at first: existing rows have no value)'}`, destructive: false });
+      out.push({ kind: 'add_column', target: t.name, table: fq, column: c.name, to: formatSqlType(c.type), detail: `add column ${c.name} ${formatSqlType(c.type)}${c.nullable ? '' : ' (nullable at first: existing rows have no value)'}`, destructive: false });
       continue;
     }
     const change = typeChange(old.type, c.type);
-    if (change === 'widen') out.push({ kind: 'widen_type', target: t.name, table: fq, column: c.name, from: typeText(old.type), to: typeText(c.type), detail: `widen ${c.name} ${typeText(old.type)} → ${typeText(c.type)}`, destructive: false });
-    if (change === 'narrow') out.push({ kind: 'narrow_type', target: t.name, table: fq, column: c.name, from: typeText(old.type), to: typeText(c.type), detail: `change ${c.name} ${typeText(old.type)} → ${typeText(c.type)}: values may not fit`, destructive: true });
+    if (change === 'widen') out.push({ kind: 'widen_type', target: t.name, table: fq, column: c.name, from: formatSqlType(old.type), to: formatSqlType(c.type), detail: `widen ${c.name} ${formatSqlType(old.type)} → ${formatSqlType(c.type)}`, destructive: false });
+    if (change === 'narrow') out.push({ kind: 'narrow_type', target: t.name, table: fq, column: c.name, from: formatSqlType(old.type), to: formatSqlType(c.type), detail: `change ${c.name} ${formatSqlType(old.type)} → ${formatSqlType(c.type)}: values may not fit`, destructive: true });
     if (old.nullable !== c.nullable) {
       if (c.nullable) out.push({ kind: 'relax_not_null', target: t.name, table: fq, column: c.name, detail: `${c.name} becomes nullable`, destructive: false });
       else out.push({ kind: 'require_not_null', target: t.name, table: fq, column: c.name, detail: `${c.name} becomes NOT NULL (checked by the not-null quality rule; existing NULLs fail it)`, destructive: false });
     }
   }
   for (const c of prior.columns) {
-    if (!after.has(c.name)) out.push({ kind: 'drop_column', target: t.name, table: fq, column: c.name, from: typeText(c.type), detail: `drop column ${c.name} ${typeText(c.type)}: its data is lost`, destructive: true });
+    if (!after.has(c.name)) out.push({ kind: 'drop_column', target: t.name, table: fq, column: c.name, from: formatSqlType(c.type), detail: `drop column ${c.name} ${formatSqlType(c.type)}: its data is lost`, destructive: true });
   }
   if (prior.primaryKey.join(',') !== t.primaryKey.join(',')) {
     out.push({ kind: 'change_primary_key', target: t.name, table: fq, from: `(${prior.primaryKey.join(', ')})`, to: `(${t.primaryKey.join(', ')})`, detail: `primary key (${prior.primaryKey.join(', ')}) → (${t.primaryKey.join(', ')}): merges and uniqueness change meaning`, destructive: true });

@@ -356,12 +356,14 @@ export class RunQueue {
     ).rows;
   }
 
-  /** Queued phases that are due, and phases running, for metrics. */
-  async depth(): Promise<{ queued: number; running: number }> {
-    const r = await this.db.query<{ queued: number; running: number }>(
-      `SELECT count(*) FILTER (WHERE status = 'queued')::integer AS queued, count(*) FILTER (WHERE status = 'running')::integer AS running FROM phases WHERE status IN ('queued', 'running')`,
+  /** Phases of live runs still queued (due or on backoff) or running, for these executors (all when omitted). */
+  async pending(executors?: readonly string[]): Promise<number> {
+    const r = await this.db.query<{ n: number }>(
+      `SELECT count(*)::integer AS n FROM phases p JOIN runs r ON r.id = p.run_id
+       WHERE p.status IN ('queued', 'running') AND r.status IN ('queued', 'running') AND ($1::text[] IS NULL OR p.executor = ANY($1::text[]))`,
+      [executors ? [...executors] : null],
     );
-    return r.rows[0]!;
+    return r.rows[0]!.n;
   }
 
   // Internals -----------------------------------------------------------------------------
@@ -417,44 +419,25 @@ export class RunQueue {
       message: `${p.name} failed${terminal ? '' : ` after ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}`}: ${error}`,
       payload: { attempt: p.attempts, error, terminal },
     });
-    await this.settleRun(tx, p.run_id);
+    await this.failRun(tx, p.run_id);
     return out;
   }
 
-  /** After a phase ends: a failed phase fails the run and skips what has not started; all succeeded ends it well. */
-  /** Returns how many phases of the run are still queued. */
-  private async settleRun(tx: Queryable, runId: string): Promise<number> {
-    // Lock the run first, then count: two phases of one run completing together serialise
-    // here, and the second count (a new statement under READ COMMITTED) sees the first's
-    // commit. Counting first would let both miss each other and leave the run open forever.
+  /**
+   * A phase failed for good: the run fails and what has not started is skipped (phases
+   * already running finish or lose their lease). Success is settled by
+   * lakespec_complete_phase() (migration 2).
+   */
+  private async failRun(tx: Queryable, runId: string): Promise<void> {
     // NO KEY UPDATE: events and artifacts referencing the run hold KEY SHARE locks on it; a
     // plain FOR UPDATE would deadlock with them.
     const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR NO KEY UPDATE`, [runId])).rows[0]!;
-    if (run.status !== 'running' && run.status !== 'queued') return 0;
-    const counts = (
-      await tx.query<{ status: string; n: number }>(`SELECT status, count(*)::integer AS n FROM phases WHERE run_id = $1 GROUP BY status`, [runId])
-    ).rows;
-    const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0;
-    const total = counts.reduce((a, c) => a + c.n, 0);
-    if (n('failed') > 0) {
-      // Phases already running finish or lose their lease; nothing new starts.
-      await tx.query(`UPDATE phases SET status = 'skipped', finished_at = now() WHERE run_id = $1 AND status IN ('queued', 'blocked')`, [runId]);
-      const failed = (await tx.query<{ name: string; error: string }>(`SELECT name, error FROM phases WHERE run_id = $1 AND status = 'failed' ORDER BY position LIMIT 1`, [runId])).rows[0]!;
-      const error = `${failed.name}: ${failed.error}`;
-      await tx.query(`UPDATE runs SET status = 'failed', finished_at = now(), error = $2, output_manifest = lakespec_output_manifest($1) WHERE id = $1`, [runId, error]);
-      await this.event(tx, runId, run.workspace_id, { eventId: `${runId}:RUN_FAILED`, level: 'error', type: 'RUN_FAILED', message: `run failed: ${error}`, payload: { failed_phase: failed.name } });
-    } else if (n('succeeded') + n('skipped') === total) {
-      // Close the run, with its output manifest, and record RUN_SUCCEEDED: one statement.
-      await tx.query(
-        `WITH closed AS (
-           UPDATE runs SET status = 'succeeded', finished_at = now(), output_manifest = lakespec_output_manifest($1) WHERE id = $1 RETURNING id, workspace_id
-         )
-         INSERT INTO run_events (event_id, run_id, workspace_id, level, type, message, payload)
-         SELECT id || ':RUN_SUCCEEDED', id, workspace_id, 'info', 'RUN_SUCCEEDED', $2, '{}'::jsonb FROM closed ON CONFLICT (event_id) DO NOTHING`,
-        [runId, `run succeeded (${total} phase${total === 1 ? '' : 's'})`],
-      );
-    }
-    return n('failed') > 0 ? 0 : n('queued');
+    if (run.status !== 'running' && run.status !== 'queued') return;
+    await tx.query(`UPDATE phases SET status = 'skipped', finished_at = now() WHERE run_id = $1 AND status IN ('queued', 'blocked')`, [runId]);
+    const failed = (await tx.query<{ name: string; error: string }>(`SELECT name, error FROM phases WHERE run_id = $1 AND status = 'failed' ORDER BY position LIMIT 1`, [runId])).rows[0]!;
+    const error = `${failed.name}: ${failed.error}`;
+    await tx.query(`UPDATE runs SET status = 'failed', finished_at = now(), error = $2, output_manifest = lakespec_output_manifest($1) WHERE id = $1`, [runId, error]);
+    await this.event(tx, runId, run.workspace_id, { eventId: `${runId}:RUN_FAILED`, level: 'error', type: 'RUN_FAILED', message: `run failed: ${error}`, payload: { failed_phase: failed.name } });
   }
 
   private async event(tx: Queryable, runId: string, workspace: string, e: NewEvent): Promise<boolean> {

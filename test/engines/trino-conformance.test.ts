@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { type PipelinePlan, TrinoDialect, compile } from '../../compiler/index.js';
 import { formatSqlType, readSpecFiles } from '../../spec/index.js';
 import { useTrino } from '../harness/trino-suite.js';
-import { type FileExtract, extractFile } from '../helpers/trino-pipelines.js';
+import { extractFile } from '../helpers/trino-pipelines.js';
 import { createTables, duckTableHash, openDuck, rowExpression, rowsHash, runPipelines } from '../helpers/duckdb-pipelines.js';
 import { EXAMPLES } from '../helpers/paths.js';
 import { splitSql } from '../helpers/split-sql.js';
@@ -53,7 +53,7 @@ for (const env of ENVS) {
         for (const step of plan.steps) {
           for (const action of step.actions) {
             if (action.kind === 'sql') await suite.trino.query(action.sql);
-            else expect(await extractFile(suite.trino, action as unknown as FileExtract, root)).toBeGreaterThan(0);
+            else expect(await extractFile(suite.trino, action, root)).toBeGreaterThan(0);
           }
           const [catalog, schema, table] = step.table.split('.');
           const count = (await suite.trino.query(`SELECT count(*) FROM "${catalog}"."${schema}"."${table}"`)).rows[0]![0] as number;
@@ -73,7 +73,7 @@ for (const env of ENVS) {
       const before = (await suite.trino.query(`SELECT count(*), sum(amount_total) FROM "${catalog}"."${schema}"."${table}"`)).rows[0];
       for (const action of step.actions) {
         if (action.kind === 'sql') await suite.trino.query(action.sql);
-        else await extractFile(suite.trino, action as unknown as FileExtract, root);
+        else await extractFile(suite.trino, action, root);
       }
       const after = (await suite.trino.query(`SELECT count(*), sum(amount_total) FROM "${catalog}"."${schema}"."${table}"`)).rows[0];
       expect(after).toEqual(before);
@@ -99,7 +99,7 @@ describe('cross-engine equivalence: gold tables on Trino and on DuckDB (dev)', (
       for (const step of plans.find((p) => p.pipeline === name)!.steps) {
         for (const action of step.actions) {
           if (action.kind === 'sql') await suite.trino.query(action.sql);
-          else await extractFile(suite.trino, action as unknown as FileExtract, root);
+          else await extractFile(suite.trino, action, root);
         }
       }
     }
