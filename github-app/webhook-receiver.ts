@@ -7,7 +7,9 @@
 import { Webhooks } from '@octokit/webhooks';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import type { Db } from '../reconciler/index.js';
+import type { Db, Queryable, RunQueue } from '../reconciler/index.js';
+import { GITHUB_EXECUTOR } from './delivery-executor.js';
+import { workItem } from './work-item.js';
 
 /** Events (and actions) the app acts on; everything else is acknowledged and ignored. */
 export const HANDLED: Record<string, readonly string[] | '*'> = {
@@ -32,11 +34,14 @@ export interface ReceiverOptions {
   path?: string;
   /** Bodies above this are refused before verification (GitHub caps payloads at 25 MB). */
   maxBytes?: number;
-  /** Called after a new delivery is stored (wakes the delivery worker). */
+  /** Where the work goes: a run with one "github" phase per delivery that needs work. */
+  queue?: RunQueue;
+  /** Called after a new delivery is stored. */
   onStored?: (deliveryId: string) => void;
 }
 
-export function mountWebhookReceiver(app: Hono, o: ReceiverOptions): void {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's environment: the receiver uses none of it
+export function mountWebhookReceiver(app: Hono<any>, o: ReceiverOptions): void {
   const webhooks = new Webhooks({ secret: o.secret });
   const max = o.maxBytes ?? 25 * 1024 * 1024;
   app.post(o.path ?? '/github/webhooks', async (c) => {
@@ -68,15 +73,61 @@ export function mountWebhookReceiver(app: Hono, o: ReceiverOptions): void {
     } catch {
       return c.json({ error: 'the body is not JSON' }, 400);
     }
-    const status = isHandled(event, payload.action) ? 'queued' : 'ignored';
-    const r = await o.db.query(
-      `INSERT INTO github_deliveries (delivery_id, event, action, installation_id, repository, payload, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (delivery_id) DO NOTHING`,
-      [delivery, event, payload.action ?? null, payload.installation?.id ?? null, payload.repository?.full_name ?? null, body, status],
-    );
-    const duplicate = r.rowCount === 0;
+    const handled = isHandled(event, payload.action);
+    // Stored and queued in one transaction: acknowledged means it will be worked on.
+    const { duplicate, status } = await o.db.transaction(async (tx) => {
+      const r = await tx.query(
+        `INSERT INTO github_deliveries (delivery_id, event, action, installation_id, repository, payload, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (delivery_id) DO NOTHING`,
+        [delivery, event, payload.action ?? null, payload.installation?.id ?? null, payload.repository?.full_name ?? null, body, handled ? 'queued' : 'ignored'],
+      );
+      if (r.rowCount === 0) return { duplicate: true, status: 'duplicate' };
+      if (!handled) return { duplicate: false, status: 'ignored' };
+      return { duplicate: false, status: await dispatch(tx, o, delivery, event, payload as Record<string, unknown>) };
+    });
     o.log.info({ delivery, event, action: payload.action, status, duplicate }, 'webhook received');
-    if (!duplicate && status === 'queued') o.onStored?.(delivery);
+    if (!duplicate) o.onStored?.(delivery);
     return c.json({ delivery, status, duplicate }, 202);
   });
+}
+
+/** What a new delivery turns into: a queued run, or handled on the spot (ping, installation). */
+async function dispatch(tx: Queryable, o: ReceiverOptions, delivery: string, event: string, payload: Record<string, unknown>): Promise<string> {
+  const done = async (note: string) => {
+    await tx.query("UPDATE github_deliveries SET status = 'done', error = $2, processed_at = now() WHERE delivery_id = $1", [delivery, note]);
+    return 'done';
+  };
+  if (event === 'ping') return done('pong');
+  if (event === 'installation' || event === 'installation_repositories') {
+    const inst = payload.installation as { id?: number; account?: { login?: string } } | undefined;
+    if (!inst?.id) return done('no installation in the payload');
+    const action = String(payload.action ?? '');
+    const listed = (payload.repositories ?? payload.repositories_added ?? []) as { full_name?: string }[];
+    const removed = ((payload.repositories_removed ?? []) as { full_name?: string }[]).map((r) => r.full_name);
+    await tx.query(
+      `INSERT INTO github_installations (installation_id, account, repositories, suspended, deleted) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (installation_id) DO UPDATE SET account = EXCLUDED.account,
+         repositories = (SELECT coalesce(jsonb_agg(DISTINCT x), '[]') FROM jsonb_array_elements_text(github_installations.repositories || EXCLUDED.repositories) x WHERE NOT (x = ANY($6::text[]))),
+         suspended = EXCLUDED.suspended, deleted = EXCLUDED.deleted, updated_at = now()`,
+      [inst.id, inst.account?.login ?? 'unknown', JSON.stringify(listed.map((r) => r.full_name).filter(Boolean)), action === 'suspend', action === 'deleted', removed.filter(Boolean)],
+    );
+    return done(`installation ${action}`);
+  }
+  const item = workItem(event, payload);
+  if (item.kind === 'none') return done(item.reason);
+  if (!o.queue) return 'queued';
+  await o.queue.createRun(
+    {
+      workspace: `github.${item.owner}.${item.repo}`,
+      environment: 'github',
+      specSlug: item.kind === 'apply' ? `${item.fullName}@${item.defaultBranch}` : `${item.fullName}${'pullRequest' in item && item.pullRequest !== undefined ? `#${item.pullRequest}` : ''}`,
+      gitSha: item.sha,
+      trigger: event,
+      requester: `github:${item.requester}`,
+      phases: [{ name: item.kind === 'apply' ? 'apply' : 'checks', executor: GITHUB_EXECUTOR, input: { deliveryId: delivery }, maxAttempts: 6, timeoutSeconds: 3600 }],
+      inputManifest: { delivery, event, action: payload.action ?? null, repository: item.fullName },
+    },
+    tx,
+  );
+  return 'queued';
 }

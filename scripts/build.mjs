@@ -44,6 +44,7 @@ const code = standaloneCode(ajv, {
   Pipeline: base + 'pipeline.schema.json',
   DatasetOverride: base + 'dataset.schema.json#/$defs/override',
   PipelineOverride: base + 'pipeline.schema.json#/$defs/override',
+  RepoConfig: base + 'repo-config.schema.json',
 });
 const outDir = join(root, 'dist', 'spec', 'generated');
 mkdirSync(outDir, { recursive: true });

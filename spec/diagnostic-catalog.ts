@@ -1,6 +1,6 @@
 // The catalog of every diagnostic lakespec can report. Codes are stable: never reuse or
 // renumber one; retire it instead. LS10xx loading, LS12xx schema, LS13xx semantics,
-// LS14xx compilation.
+// LS14xx compilation, LS15xx repository configuration (the GitHub App).
 import type { Severity } from './diagnostic.js';
 
 export interface CatalogEntry {
@@ -50,6 +50,8 @@ export const catalog = {
   LS1318: { severity: 'error', title: 'Merge without key', help: 'Give the step a mergeKey or the dataset a primaryKey.' },
   LS1401: { severity: 'error', title: 'Unsupported on backend', help: 'Change the spec or target another engine.' },
   LS1402: { severity: 'warning', title: 'Lossy type mapping', help: 'The target engine has no exact equivalent of this type.' },
+  LS1501: { severity: 'error', title: 'Invalid repository configuration', help: 'Fix .lakespec.yml; see docs/github-app.md for its fields.' },
+  LS1502: { severity: 'error', title: 'Spec folder not found', help: 'Point "specs" in .lakespec.yml at the folder that holds the spec files.' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type DiagnosticCode = keyof typeof catalog;

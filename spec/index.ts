@@ -14,3 +14,4 @@ export { type SqlType, formatSqlType, parseSqlType, isWidening, sameType } from 
 export { type SqlPart, parseSqlTemplate, blankLiterals } from './sql-template.js';
 export { parseDurationSeconds } from './duration.js';
 export { closest, didYouMean } from './did-you-mean.js';
+export { type RepoConfig, REPO_CONFIG_FILE, DEFAULT_REPO_CONFIG, parseRepoConfig } from './repo-config.js';

@@ -1,10 +1,11 @@
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
+import { GitHubApp, GitHubConfigError, githubSettingsFromEnv } from '../../github-app/index.js';
 import { Auth } from '../../reconciler/api/auth.js';
 import { createOpsApi } from '../../reconciler/api/ops-api.js';
 import { DuckDbEngine, type Executor, SqlStepExecutor, TrinoEngine, Worker, lineageSinkFromEnv } from '../../reconciler/index.js';
-import { EXIT, type Io, UsageError, VERSION, parse } from '../cli-context.js';
+import { EXIT, type Io, ProblemError, UsageError, VERSION, parse } from '../cli-context.js';
 import { openStateFor, stateLocation } from '../reconcile-session.js';
 
 export const serveHelp = `Usage: lakespec serve [options]
@@ -29,6 +30,13 @@ Options:
   -h, --help           show this help
 
 Create credentials with "lakespec token create <name> --role admin".
+
+GitHub App (docs/github-app.md): set LAKESPEC_GITHUB_APP_ID, LAKESPEC_GITHUB_PRIVATE_KEY
+(or _FILE) and LAKESPEC_GITHUB_WEBHOOK_SECRET (or _FILE); serve then receives webhooks at
+POST /github/webhooks and its workers check pull requests and apply merges. Optional:
+LAKESPEC_GITHUB_API_URL (GitHub Enterprise), LAKESPEC_GITHUB_ENGINE (duckdb or trino),
+LAKESPEC_GITHUB_CACHE (repository cache), LAKESPEC_GITHUB_REDELIVER_SECONDS (300),
+LAKESPEC_PUBLIC_URL (links from the checks to the run).
 `;
 
 export async function serveCommand(argv: string[], io: Io): Promise<number> {
@@ -71,8 +79,19 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   const project = resolve(io.cwd, values.project ?? '.');
   const trinoUrl = values['trino-url'] ?? io.env.LAKESPEC_TRINO_URL;
   const log = pino({ base: { service: `lakespec-${mode}` }, redact: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token'] });
+  let github: ReturnType<typeof githubSettingsFromEnv>;
+  try {
+    github = githubSettingsFromEnv(io.env, stateDir, io.cwd);
+  } catch (e) {
+    if (e instanceof GitHubConfigError) throw new ProblemError(`GitHub App: ${e.message}`);
+    throw e;
+  }
+  const githubEngine = io.env.LAKESPEC_GITHUB_ENGINE ?? 'duckdb';
+  if (github && githubEngine !== 'duckdb' && githubEngine !== 'trino') throw new UsageError('LAKESPEC_GITHUB_ENGINE must be duckdb or trino');
+  if (github && githubEngine === 'trino' && !trinoUrl) throw new UsageError('LAKESPEC_GITHUB_ENGINE=trino needs --trino-url (or LAKESPEC_TRINO_URL)');
   const state = await openStateFor(io, values, { leaseSeconds });
   const { queue } = state;
+  let githubApp: GitHubApp | undefined;
 
   // DuckDB files are single-writer and one connection runs one statement at a time: each
   // process has one DuckDB engine and one worker loop. Scale out with more processes
@@ -84,6 +103,17 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
     duck = await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project });
     const executors: Executor[] = [new SqlStepExecutor({ engine: duck, filesRoot: project })];
     if (trinoUrl) executors.push(new SqlStepExecutor({ engine: new TrinoEngine({ server: trinoUrl, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }), filesRoot: project }));
+    if (github) {
+      const engine = githubEngine === 'trino' ? new TrinoEngine({ server: trinoUrl!, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }) : duck;
+      try {
+        githubApp = new GitHubApp({ settings: github, state, engine, log });
+      } catch (e) {
+        await state.close();
+        if (e instanceof GitHubConfigError) throw new ProblemError(`GitHub App: ${e.message}`);
+        throw e;
+      }
+      executors.push(githubApp.executor);
+    }
     const lineage = lineageSinkFromEnv(io.env);
     worker = new Worker(queue, executors, { id: `${mode}-${process.pid}`, log: (level, msg, fields) => log[level]({ ...fields }, msg), ...(lineage ? { lineage } : {}) });
     if (mode === 'worker' && values.drain) {
@@ -106,6 +136,12 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   if (mode === 'serve') {
     const auth = new Auth(state.db);
     const { app } = createOpsApi({ state: { ...state, queue }, auth, log, version: VERSION, env: io.env });
+    if (github) {
+      // Without a worker here, the receiver still stores and queues; "lakespec worker" processes do the work.
+      githubApp ??= new GitHubApp({ settings: github, state, engine: await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project }), log });
+      githubApp.mount(app);
+      githubApp.start();
+    }
     const host = values.host ?? '127.0.0.1';
     await new Promise<void>((ready) => {
       server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
@@ -126,6 +162,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   });
   log.info({}, 'stopping');
   worker?.stop();
+  githubApp?.stop();
   server?.close();
   await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 10_000))]);
   await duck?.close().catch(() => {});

@@ -19,6 +19,8 @@ export interface SqlStepInput {
   connections: Record<string, { type: string; config: Record<string, unknown> }>;
   /** Datasets read and written, for OpenLineage (namespace = engine or connection). */
   lineage?: { inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] };
+  /** Where the step's files live when not the executor's own folder (a checkout at the run's commit). */
+  filesRoot?: string;
 }
 
 export interface SqlStepExecutorOptions {
@@ -41,7 +43,7 @@ export class SqlStepExecutor implements Executor {
     if (!input || input.kind !== 'sql-step' || !input.step) throw new ExecutionError('phase input is not a sql-step', true);
     const { engine } = this.options;
     const step = input.step;
-    const filesRoot = typeof this.options.filesRoot === 'function' ? await this.options.filesRoot(ctx) : this.options.filesRoot;
+    const filesRoot = input.filesRoot ?? (typeof this.options.filesRoot === 'function' ? await this.options.filesRoot(ctx) : this.options.filesRoot);
     await engine.prepare([...new Set([step.table.split('.')[0]!])]);
     await ctx.artifact(`${step.name}.sql`, 'query', step.actions.map((a) => (a.kind === 'sql' ? a.sql + ';\n' : `-- extract from ${a.connection} into ${a.into}\n`)).join('\n'), 'application/sql');
 

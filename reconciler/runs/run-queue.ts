@@ -53,12 +53,13 @@ export class RunQueue {
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
 
-  async createRun(input: CreateRunInput): Promise<Run> {
+  /** Creates a run; inside `within` (a caller's transaction) it commits with the caller's other writes. */
+  async createRun(input: CreateRunInput, within?: Queryable): Promise<Run> {
     const names = new Map(input.phases.map((p, i) => [p.name, i]));
     if (names.size !== input.phases.length) throw new StoreError('invalid', 'phase names must be unique within a run');
     if (input.phases.length === 0) throw new StoreError('invalid', 'a run needs at least one phase');
     for (const p of input.phases) for (const d of p.dependsOn ?? []) if (!names.has(d)) throw new StoreError('invalid', `phase ${p.name} depends on unknown phase ${d}`);
-    return this.db.transaction(async (tx) => {
+    const body = async (tx: Queryable) => {
       await tx.query('INSERT INTO workspaces (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [input.workspace]);
       const run = (
         await tx.query<Run>(
@@ -83,14 +84,15 @@ export class RunQueue {
       // Wakes idle workers on commit (they also poll, so a lost notification only costs latency).
       await tx.query(`SELECT pg_notify('${WAKE_CHANNEL}', '')`);
       return run;
-    });
+    };
+    return within ? body(within) : this.db.transaction(body);
   }
 
   /**
    * Claims the next runnable phase: queued, due, its dependencies succeeded, its run live.
    * Expired leases are first put back in the queue. Returns null when nothing is runnable.
    */
-  async claim(worker: string, executors?: readonly string[], workspace?: string | null, options: { start?: boolean } = {}): Promise<Claim | null> {
+  async claim(worker: string, executors?: readonly string[], workspace?: string | null, options: { start?: boolean; runId?: string } = {}): Promise<Claim | null> {
     // Reaping is a scan; once a second per process is plenty (leases are seconds long).
     if (Date.now() - this.lastReap >= 1000) {
       this.lastReap = Date.now();
@@ -107,6 +109,7 @@ export class RunQueue {
          WHERE p.status = 'queued' AND p.available_at <= now()
            AND ($1::text[] IS NULL OR p.executor = ANY($1::text[]))
            AND ($2::text IS NULL OR p.workspace_id = $2)
+           AND ($6::uuid IS NULL OR p.run_id = $6::uuid)
            AND (SELECT r.status FROM runs r WHERE r.id = p.run_id) IN ('queued', 'running')
            AND (cardinality(p.depends_on) = 0 OR NOT EXISTS (SELECT 1 FROM phases d WHERE d.run_id = p.run_id AND d.position = ANY(p.depends_on) AND d.status <> 'succeeded'))
          ORDER BY p.available_at
@@ -135,7 +138,7 @@ export class RunQueue {
        SELECT ${PHASE_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, c.lease_token::text AS lease_token,
               r.workspace_id AS r_workspace, r.environment AS r_environment, r.spec_slug AS r_spec_slug, r.git_sha AS r_git_sha
        FROM claimed c JOIN runs r ON r.id = c.run_id`,
-      [executors ? [...executors] : null, workspace ?? null, this.leaseSeconds, worker, options.start === true],
+      [executors ? [...executors] : null, workspace ?? null, this.leaseSeconds, worker, options.start === true, options.runId ?? null],
     );
     const p = r.rows[0];
     if (!p) return null;

@@ -14,6 +14,8 @@ export interface WorkerOptions {
   idleMs?: number;
   /** Where OpenLineage events go (none by default). */
   lineage?: LineageSink;
+  /** Claim only this run's phases (a caller that drives one run to its end). */
+  runId?: string;
   /** Called for every notable thing (structured logging lives at the edge). */
   log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -25,6 +27,7 @@ export class Worker {
   private readonly idleMs: number;
   private readonly log: NonNullable<WorkerOptions['log']>;
   private readonly lineage: LineageSink | undefined;
+  private readonly runId: string | undefined;
 
   constructor(
     private readonly queue: RunQueue,
@@ -36,11 +39,12 @@ export class Worker {
     this.idleMs = options.idleMs ?? 500;
     this.log = options.log ?? (() => {});
     this.lineage = options.lineage;
+    this.runId = options.runId;
   }
 
   /** Claims and runs one phase; false when nothing was runnable. */
   async runOnce(): Promise<boolean> {
-    const claim = await this.queue.claim(this.id, [...this.executors.keys()], null, { start: true });
+    const claim = await this.queue.claim(this.id, [...this.executors.keys()], null, { start: true, ...(this.runId ? { runId: this.runId } : {}) });
     if (!claim) return false;
     await this.execute(claim);
     return true;

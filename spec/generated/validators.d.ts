@@ -7,3 +7,4 @@ export declare const Dataset: CompiledValidator;
 export declare const Pipeline: CompiledValidator;
 export declare const DatasetOverride: CompiledValidator;
 export declare const PipelineOverride: CompiledValidator;
+export declare const RepoConfig: CompiledValidator;

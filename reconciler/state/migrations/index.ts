@@ -2,6 +2,7 @@
 import { rlsSql, sql as initial } from './0001-initial-schema.js';
 import { sql as completePhase } from './0002-complete-phase-function.js';
 import { sql as githubDeliveries } from './0003-github-deliveries.js';
+import { sql as githubChecks } from './0004-github-checks.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', sql: initial + '\n' + rlsSql },
   { version: 2, name: 'complete-phase-function', sql: completePhase },
   { version: 3, name: 'github-deliveries', sql: githubDeliveries },
+  { version: 4, name: 'github-checks', sql: githubChecks },
 ];

@@ -1,0 +1,48 @@
+// The queue's executor for GitHub deliveries: the receiver stores a delivery and creates a
+// run with one "github" phase for it; a worker claims that phase (lease, heartbeat, retries
+// with backoff, timeout — the reconciler's queue), and this executor does the work: checks
+// on a pull request's commit, or the apply of a merge. A failure of GitHub or of the
+// database is retried by the queue; after the last attempt the delivery is marked failed.
+import { ExecutionError, type Executor, type PhaseContext } from '../reconciler/index.js';
+import type { AppContext } from './app-context.js';
+import { applyMerge } from './merge-apply.js';
+import { runPullRequestChecks } from './pull-request-checks.js';
+import { workItem } from './work-item.js';
+
+export interface DeliveryInput {
+  deliveryId: string;
+}
+
+export const GITHUB_EXECUTOR = 'github';
+
+export class DeliveryExecutor implements Executor {
+  readonly id = GITHUB_EXECUTOR;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  async execute(raw: unknown, pc: PhaseContext): Promise<Record<string, unknown>> {
+    const { deliveryId } = (raw ?? {}) as Partial<DeliveryInput>;
+    if (!deliveryId) throw new ExecutionError('phase input names no delivery', true);
+    const { db } = this.ctx.state;
+    const row = (await db.query<{ event: string; payload: Record<string, unknown> }>("UPDATE github_deliveries SET status = 'processing', attempts = attempts + 1 WHERE delivery_id = $1 RETURNING event, payload", [deliveryId])).rows[0];
+    if (!row) throw new ExecutionError(`delivery ${deliveryId} is not stored`, true);
+    const item = workItem(row.event, typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload);
+    try {
+      let out: Record<string, unknown>;
+      if (item.kind === 'none') out = { outcome: 'nothing to do', reason: item.reason };
+      else {
+        await pc.progress(`${item.kind === 'apply' ? 'applying' : 'checking'} ${item.fullName}@${item.sha.slice(0, 12)}`, { repository: item.fullName, sha: item.sha });
+        out = item.kind === 'checks' ? await runPullRequestChecks(this.ctx, item, pc.claim.runId, pc.signal) : await applyMerge(this.ctx, item, pc.claim.runId, pc.signal);
+      }
+      await db.query("UPDATE github_deliveries SET status = 'done', error = NULL, processed_at = now() WHERE delivery_id = $1", [deliveryId]);
+      this.ctx.log('info', 'delivery processed', { delivery: deliveryId, event: row.event, ...out });
+      return { delivery: deliveryId, event: row.event, ...out };
+    } catch (e) {
+      const message = (e as Error).message;
+      const last = pc.claim.attempt >= pc.claim.maxAttempts || (e instanceof ExecutionError && e.terminal);
+      await db.query(`UPDATE github_deliveries SET status = $2, error = $3, processed_at = CASE WHEN $2 = 'failed' THEN now() ELSE processed_at END WHERE delivery_id = $1`, [deliveryId, last ? 'failed' : 'processing', message.slice(0, 2000)]).catch(() => {});
+      this.ctx.log(last ? 'error' : 'warn', last ? 'delivery failed' : 'delivery attempt failed; the queue retries it', { delivery: deliveryId, event: row.event, attempt: pc.claim.attempt, error: message });
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+// A merge (a push to the default branch): plan, apply and run the affected pipelines for
+// exactly that commit, with a "lakespec / apply" check run on it that follows the run's
+// phases and ends with its outcome. Merges of one repository and environment are applied
+// one after the other (a lease on github_apply_heads), and a commit that is an ancestor of
+// the one applied last is not applied: an older commit never overwrites a newer one.
+import { ApplyBlockedError, ApplyFailedError, type Phase, type Run, SqlStepExecutor, type SqlStepInput, Worker, affectedPipelines, applyPlan, desiredState, plan as makePlan, pipelinePlans, runPhases, sleep } from '../reconciler/index.js';
+import type { AppContext } from './app-context.js';
+import { annotationsOf, applyProgress, phasesTable, planResult } from './check-output.js';
+import { CHECK, CheckRuns } from './check-runs.js';
+import { projectAtCommit } from './project-at-commit.js';
+import type { WorkItem } from './work-item.js';
+
+type ApplyItem = Extract<WorkItem, { kind: 'apply' }>;
+
+const LEASE_SECONDS = 60;
+
+interface HeadKey {
+  repository: string;
+  environment: string;
+  /** This merge (process and queue run): re-entry by the same merge after a retry is allowed. */
+  holder: string;
+}
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const api = ctx.github.installation(item.installationId);
+  const checks = new CheckRuns(api, ctx.state.db, item.owner, item.repo, runId);
+  const checkId = await checks.open(CHECK.apply, item.sha, ctx.detailsUrl ? { detailsUrl: ctx.detailsUrl(runId) } : {});
+  const checkout = await ctx.repos.checkout(item.fullName, item.cloneUrl, item.sha, async () => (await ctx.github.token(item.installationId)).token);
+  try {
+    const project = projectAtCommit(checkout.dir, item.sha, 'merges');
+    if (!project.config.merges.apply) {
+      await checks.complete(checkId, 'skipped', { title: 'Merges are not applied', summary: '`merges.apply` is false in `.lakespec.yml`: pull request checks only.\n' });
+      return { outcome: 'skipped' };
+    }
+    if (!project.compiled) {
+      const errors = project.diagnostics.filter((d) => d.severity === 'error');
+      await checks.complete(checkId, 'failure', { title: 'Not applied: the specs have errors', summary: `Nothing was applied: ${errors.length} error${errors.length === 1 ? '' : 's'} in the specs at this commit (annotated).\n` }, annotationsOf(errors));
+      return { outcome: 'invalid' };
+    }
+    const { ir, manifest } = project.compiled;
+    const env = ir.environment;
+    const lockKey = { repository: item.fullName, environment: env, holder: `${ctx.holder}:${runId}` };
+
+    // One merge at a time per repository and environment.
+    await checks.inProgress(checkId, { title: 'Waiting for earlier merges', summary: `Waiting for the apply lock on ${item.fullName} (${env}).\n` });
+    const applied = await acquireHead(ctx, lockKey, signal);
+    const renew = setInterval(() => void renewHead(ctx, lockKey).catch(() => {}), (LEASE_SECONDS * 1000) / 3);
+    try {
+      if (applied === item.sha && !item.rerequested) {
+        await checks.complete(checkId, 'success', { title: 'Already applied', summary: `\`${item.sha.slice(0, 12)}\` is already applied to ${env}.\n` });
+        return { outcome: 'already-applied' };
+      }
+      if (applied && applied !== item.sha) {
+        const fetched = await ctx.repos.fetch(item.fullName, item.cloneUrl, [applied], async () => (await ctx.github.token(item.installationId)).token).then(
+          () => true,
+          () => false,
+        );
+        if (fetched && (await ctx.repos.isAncestor(item.fullName, item.sha, applied))) {
+          await checks.complete(checkId, 'neutral', { title: 'Superseded by a newer commit', summary: `Not applied: the newer commit \`${applied.slice(0, 12)}\` is already applied to ${env}, and it contains this one.\n` });
+          return { outcome: 'superseded', applied };
+        }
+      }
+
+      // Plan against what is applied and what the engine has, then apply.
+      const desired = desiredState(ir);
+      const appliedState = await ctx.state.catalog.applied(ir.workspace, env);
+      const live = await ctx.engine.liveTables([...new Set(ir.tables.map((t) => t.physical.catalog))]);
+      const p = makePlan(desired, appliedState, { allowances: ir.allowDestructive, live });
+      const planned = planResult(p, manifest.setHash);
+      await checks.inProgress(checkId, { title: `Applying: ${planned.output.title}`, summary: planned.output.summary });
+      let deployment: string | undefined;
+      try {
+        if (p.stages.length > 0) {
+          const r = await applyPlan(ctx.state.catalog, ctx.engine, { ir, desired, applied: appliedState, plan: p, manifestHash: manifest.setHash, requester: `github:${item.requester}`, holder: ctx.holder });
+          deployment = r.deploymentId;
+        }
+      } catch (e) {
+        if (e instanceof ApplyBlockedError || e instanceof ApplyFailedError) {
+          const why = e instanceof ApplyBlockedError ? 'destructive changes are not allowed' : `the apply failed at "${e.stage.detail}": ${e.message}`;
+          await checks.complete(checkId, 'failure', { title: e instanceof ApplyBlockedError ? 'Apply refused: destructive changes blocked' : 'Apply failed', summary: `Not applied: ${why}.\n\n${planned.output.summary}` });
+          return { outcome: e instanceof ApplyBlockedError ? 'blocked' : 'apply-failed' };
+        }
+        throw e;
+      }
+      await setApplied(ctx, lockKey, item.sha);
+
+      // Run the pipelines the merge affects (or all, or none, as configured).
+      const mode = project.config.merges.run;
+      const names = mode === 'none' ? [] : mode === 'all' ? ir.pipelines.map((x) => x.name) : affectedPipelines(p, ir);
+      const head = `**Applied** \`${item.sha.slice(0, 12)}\` to ${env} on ${ctx.engine.id}${deployment ? ` (deployment \`${deployment}\`)` : ' (nothing to change)'}: ${planned.output.title}.`;
+      if (names.length === 0) {
+        await checks.complete(checkId, 'success', { title: `Applied; no pipelines to run`, summary: `${head}\n\nNo pipelines are affected.\n\n${planned.output.summary}` });
+        return { outcome: 'applied', deployment: deployment ?? null };
+      }
+      const phases = runPhases(ir, pipelinePlans(project.artifacts, ctx.engine.id), ctx.engine.id, names).map((ph) => ({ ...ph, input: { ...(ph.input as SqlStepInput), filesRoot: project.specsRoot } }));
+      const run = await ctx.state.queue.createRun({
+        workspace: ir.workspace,
+        environment: env,
+        specSlug: `${ir.workspace}/${names.length === ir.pipelines.length ? '*' : names.join(',')}`,
+        gitSha: item.sha,
+        trigger: 'merge',
+        requester: `github:${item.requester}`,
+        phases,
+        inputManifest: { manifestHash: manifest.setHash, specHash: ir.specHash, deployment: deployment ?? null, engine: ctx.engine.id, pipelines: names, repository: item.fullName, deliveryRun: runId },
+      });
+      const final = await followRun(ctx, run, project.specsRoot, async (r, ph) => checks.inProgress(checkId, applyProgress(head, r, ph)), signal);
+      const ph = await ctx.state.queue.phases(run.id);
+      const ok = final.status === 'succeeded';
+      await checks.complete(checkId, ok ? 'success' : final.status === 'cancelled' ? 'cancelled' : 'failure', {
+        title: ok ? `Applied; ${ph.length} phase${ph.length === 1 ? '' : 's'} succeeded` : `Run ${final.status}`,
+        summary: `${head}\n\nRun \`${run.id}\` ${final.status}${final.error ? `: ${final.error}` : ''}.\n\n${phasesTable(ph)}\n`,
+        text: planned.output.summary,
+      });
+      return { outcome: ok ? 'applied' : `run-${final.status}`, deployment: deployment ?? null, run: run.id };
+    } finally {
+      clearInterval(renew);
+      await releaseHead(ctx, lockKey);
+    }
+  } finally {
+    await checkout.release();
+  }
+}
+
+/** Runs the run's phases here (its files are in this checkout) and reports progress; returns the finished run. */
+async function followRun(ctx: AppContext, run: Run, filesRoot: string, report: (r: Run, phases: Phase[]) => Promise<void>, signal: AbortSignal): Promise<Run> {
+  const worker = new Worker(ctx.state.queue, [new SqlStepExecutor({ engine: ctx.engine, filesRoot })], { runId: run.id, idleMs: 50, log: ctx.log });
+  const every = ctx.progressEveryMs ?? 2000;
+  let lastReport = 0;
+  let lastShape = '';
+  for (;;) {
+    if (signal.aborted) await ctx.state.queue.cancelRun(run.id, 'github-app', String(signal.reason ?? 'the delivery was aborted')).catch(() => {});
+    const worked = await worker.runOnce();
+    const now = (await ctx.state.queue.getRun(run.id))!;
+    if (TERMINAL.has(now.status)) return now;
+    const phases = await ctx.state.queue.phases(run.id);
+    const shape = phases.map((p) => p.status).join();
+    if (shape !== lastShape && Date.now() - lastReport >= every) {
+      lastShape = shape;
+      lastReport = Date.now();
+      await report(now, phases);
+    }
+    if (!worked) await sleep(100);
+  }
+}
+
+async function acquireHead(ctx: AppContext, key: HeadKey, signal: AbortSignal): Promise<string | null> {
+  for (;;) {
+    const r = await ctx.state.db.query<{ applied_sha: string | null }>(
+      `INSERT INTO github_apply_heads (repository, environment, holder, lease_expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+       ON CONFLICT (repository, environment) DO UPDATE SET holder = EXCLUDED.holder, lease_expires_at = EXCLUDED.lease_expires_at
+         WHERE github_apply_heads.holder IS NULL OR github_apply_heads.lease_expires_at < now() OR github_apply_heads.holder = EXCLUDED.holder
+       RETURNING applied_sha`,
+      [key.repository, key.environment, key.holder, LEASE_SECONDS],
+    );
+    if (r.rows[0]) return r.rows[0].applied_sha;
+    if (signal.aborted) throw new Error(`gave up waiting for the apply lock on ${key.repository} (${key.environment})`);
+    await sleep(250);
+  }
+}
+
+async function renewHead(ctx: AppContext, key: HeadKey): Promise<void> {
+  await ctx.state.db.query('UPDATE github_apply_heads SET lease_expires_at = now() + make_interval(secs => $3) WHERE repository = $1 AND environment = $2 AND holder = $4', [key.repository, key.environment, LEASE_SECONDS, key.holder]);
+}
+
+async function setApplied(ctx: AppContext, key: HeadKey, sha: string): Promise<void> {
+  await ctx.state.db.query('UPDATE github_apply_heads SET applied_sha = $3, applied_at = now() WHERE repository = $1 AND environment = $2', [key.repository, key.environment, sha]);
+}
+
+async function releaseHead(ctx: AppContext, key: HeadKey): Promise<void> {
+  await ctx.state.db.query('UPDATE github_apply_heads SET holder = NULL, lease_expires_at = NULL WHERE repository = $1 AND environment = $2 AND holder = $3', [key.repository, key.environment, key.holder]);
+}
