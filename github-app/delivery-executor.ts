@@ -5,6 +5,7 @@
 // database is retried by the queue; after the last attempt the delivery is marked failed.
 import { ExecutionError, type Executor, type PhaseContext } from '../reconciler/index.js';
 import type { AppContext } from './app-context.js';
+import { CheckRuns } from './check-runs.js';
 import { applyMerge } from './merge-apply.js';
 import { runPullRequestChecks } from './pull-request-checks.js';
 import { workItem } from './work-item.js';
@@ -41,8 +42,22 @@ export class DeliveryExecutor implements Executor {
       const message = (e as Error).message;
       const last = pc.claim.attempt >= pc.claim.maxAttempts || (e instanceof ExecutionError && e.terminal);
       await db.query(`UPDATE github_deliveries SET status = $2, error = $3, processed_at = CASE WHEN $2 = 'failed' THEN now() ELSE processed_at END WHERE delivery_id = $1`, [deliveryId, last ? 'failed' : 'processing', message.slice(0, 2000)]).catch(() => {});
+      if (last && item.kind !== 'none') await this.failOpenChecks(item, pc.claim.runId, message);
       this.ctx.log(last ? 'error' : 'warn', last ? 'delivery failed' : 'delivery attempt failed; the queue retries it', { delivery: deliveryId, event: row.event, attempt: pc.claim.attempt, error: message });
       throw e;
+    }
+  }
+
+  /** After the last attempt, no check run of this work is left spinning: each says what went wrong. */
+  private async failOpenChecks(item: { installationId: number; owner: string; repo: string; fullName: string }, runId: string, message: string): Promise<void> {
+    try {
+      const rows = await this.ctx.state.db.query<{ check_run_id: string }>('SELECT check_run_id FROM github_check_runs WHERE repository = $1 AND run_id = $2', [item.fullName, runId]);
+      const checks = new CheckRuns(this.ctx.github.installation(item.installationId), this.ctx.state.db, item.owner, item.repo, runId);
+      for (const r of rows.rows) {
+        await checks.complete(Number(r.check_run_id), 'failure', { title: 'lakespec could not finish this check', summary: `The work failed after every retry: ${message}\n\nRe-run the check once the cause is fixed.\n` });
+      }
+    } catch (e) {
+      this.ctx.log('error', 'could not mark the check runs failed', { run: runId, error: (e as Error).message });
     }
   }
 }

@@ -67,7 +67,7 @@ export interface GitHubAppOptions {
   engine: SqlEngine;
   log: Logger;
   /** Client tuning (tests use short backoffs). */
-  client?: { retryBaseMs?: number; refreshMarginMs?: number };
+  client?: { retryBaseMs?: number; refreshMarginMs?: number; writeSpacingMs?: number };
   progressEveryMs?: number;
 }
 

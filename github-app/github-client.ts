@@ -11,6 +11,11 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { request as baseRequest } from '@octokit/request';
 import { Octokit } from '@octokit/rest';
+// The light build is the one plugin-throttling uses; its types are the full build's.
+import BottleneckLightModule from 'bottleneck/light.js';
+import type Bottleneck from 'bottleneck';
+
+const BottleneckLight = BottleneckLightModule as unknown as typeof Bottleneck;
 
 const AppOctokit = Octokit.plugin(retry, throttling);
 export type GitHubApi = InstanceType<typeof AppOctokit>;
@@ -26,6 +31,13 @@ export interface GitHubClientOptions {
   /** Retries of 5xx answers per request (default 4) and the backoff base (default 1 s; retry n waits n² × base). */
   retries?: number;
   retryBaseMs?: number;
+  /**
+   * Least time between two writes of one installation (default 500 ms). GitHub asks for
+   * spacing of content-creating requests to avoid secondary rate limits; plugin-throttling's
+   * default is 1 s shared by every installation, which alone would make a pull request's six
+   * check-run writes take six seconds.
+   */
+  writeSpacingMs?: number;
   /** Longest rate-limit wait accepted before the request fails (and the phase is retried later). */
   maxRateLimitWaitSeconds?: number;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -47,6 +59,7 @@ export class GitHubClient {
   private readonly log: NonNullable<GitHubClientOptions['log']>;
   private appApi: GitHubApi | undefined;
   private readonly installationApis = new Map<number, GitHubApi>();
+  private readonly writes: Bottleneck.Group;
   /** Installation tokens issued so far (for tests and metrics). */
   tokensIssued = 0;
 
@@ -61,6 +74,7 @@ export class GitHubClient {
     this.baseUrl = (o.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
     this.margin = o.refreshMarginMs ?? 5 * 60_000;
     this.log = o.log ?? (() => {});
+    this.writes = new BottleneckLight.Group({ maxConcurrent: 1, minTime: o.writeSpacingMs ?? 500 });
     this.auth = createAppAuth({ appId: o.appId, privateKey: o.privateKey, request: baseRequest.defaults({ baseUrl: this.baseUrl }) });
   }
 
@@ -106,9 +120,12 @@ export class GitHubClient {
     const api = new AppOctokit({
       baseUrl: this.baseUrl,
       userAgent: 'lakespec-github-app',
-      request: { retries: this.o.retries ?? 4, retryAfter: retryBase / 1000 },
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      // Retry n waits n² × retryAfterBaseValue ms; 4xx answers other than rate limits are final.
+      retry: { retries: this.o.retries ?? 4, retryAfterBaseValue: retryBase, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: {
+        // Limiters are keyed by id: one write queue per installation (and one for the app).
+        id: installationId === undefined ? 'app' : `installation-${installationId}`,
+        write: this.writes,
         onRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
           this.log('warn', 'GitHub rate limit hit; waiting', { after_s: after, method: options.method, url: options.url, count });
           return after <= maxWait && count < 5;
@@ -119,7 +136,6 @@ export class GitHubClient {
         },
       },
     });
-    // plugin-retry waits retryCount² × retryAfter seconds; the base is configurable for tests.
     api.hook.wrap('request', async (request, options) => {
       options.headers = { ...options.headers, authorization: await authorization(), 'x-github-api-version': '2022-11-28' };
       try {

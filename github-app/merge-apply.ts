@@ -26,7 +26,7 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
   const api = ctx.github.installation(item.installationId);
   const checks = new CheckRuns(api, ctx.state.db, item.owner, item.repo, runId);
   const checkId = await checks.open(CHECK.apply, item.sha, ctx.detailsUrl ? { detailsUrl: ctx.detailsUrl(runId) } : {});
-  const checkout = await ctx.repos.checkout(item.fullName, item.cloneUrl, item.sha, async () => (await ctx.github.token(item.installationId)).token);
+  const checkout = await ctx.repos.checkout(item.fullName, item.cloneUrl, item.sha, async (refresh) => (await ctx.github.token(item.installationId, refresh)).token);
   try {
     const project = projectAtCommit(checkout.dir, item.sha, 'merges');
     if (!project.config.merges.apply) {
@@ -52,7 +52,7 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
         return { outcome: 'already-applied' };
       }
       if (applied && applied !== item.sha) {
-        const fetched = await ctx.repos.fetch(item.fullName, item.cloneUrl, [applied], async () => (await ctx.github.token(item.installationId)).token).then(
+        const fetched = await ctx.repos.fetch(item.fullName, item.cloneUrl, [applied], async (refresh) => (await ctx.github.token(item.installationId, refresh)).token).then(
           () => true,
           () => false,
         );

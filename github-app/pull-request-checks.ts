@@ -23,7 +23,7 @@ export async function runPullRequestChecks(ctx: AppContext, item: ChecksItem, ru
   if (validateId !== undefined) await checks.inProgress(validateId, { title: 'Validating', summary: `Fetching \`${item.sha.slice(0, 12)}\` and validating the specs.` });
   if (planId !== undefined) await checks.inProgress(planId, { title: 'Planning', summary: 'Waiting for the specs to compile.' });
 
-  const checkout = await ctx.repos.checkout(item.fullName, item.cloneUrl, item.sha, async () => (await ctx.github.token(item.installationId)).token);
+  const checkout = await ctx.repos.checkout(item.fullName, item.cloneUrl, item.sha, async (refresh) => (await ctx.github.token(item.installationId, refresh)).token);
   try {
     if (signal.aborted) throw new Error(String(signal.reason ?? 'aborted'));
     const project = projectAtCommit(checkout.dir, item.sha, 'pullRequests');

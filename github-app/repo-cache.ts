@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { simpleGit } from 'simple-git';
 
+/** The installation token, or a function giving it (refresh: a new one, the last was refused). */
+export type TokenSource = string | ((refresh: boolean) => Promise<string>);
+
 export interface Checkout {
   dir: string;
   sha: string;
@@ -23,7 +26,7 @@ export class RepoCache {
   }
 
   /** A worktree of `fullName` at exactly `sha`, fetched from `cloneUrl` if not cached yet. */
-  async checkout(fullName: string, cloneUrl: string, sha: string, token: string | (() => Promise<string>)): Promise<Checkout> {
+  async checkout(fullName: string, cloneUrl: string, sha: string, token: TokenSource): Promise<Checkout> {
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new Error(`not a full commit id: ${sha}`);
     const bare = await this.fetch(fullName, cloneUrl, [sha], token);
     const dir = join(this.root, 'worktrees', `${sha.slice(0, 12)}-${randomUUID().slice(0, 8)}`);
@@ -51,7 +54,7 @@ export class RepoCache {
   }
 
   /** Makes sure the commits are in the cache (fetching them by id); returns the bare repository. */
-  async fetch(fullName: string, cloneUrl: string, shas: readonly string[], token: string | (() => Promise<string>)): Promise<string> {
+  async fetch(fullName: string, cloneUrl: string, shas: readonly string[], token: TokenSource): Promise<string> {
     const bare = this.barePath(fullName);
     return this.serial(fullName, async () => {
       mkdirSync(bare, { recursive: true });
@@ -66,23 +69,35 @@ export class RepoCache {
         }
       }
       if (missing.length === 0) return bare;
-      const t = typeof token === 'string' ? token : await token();
-      const header = `Authorization: Basic ${Buffer.from(`x-access-token:${t}`).toString('base64')}`;
+      const attempt = async (refresh: boolean) => {
+        const t = typeof token === 'string' ? token : await token(refresh);
+        const header = `Authorization: Basic ${Buffer.from(`x-access-token:${t}`).toString('base64')}`;
+        try {
+          // The config set through the environment is ours (the token header, no credential
+          // helper), never taken from a payload: simple-git's guard against it can be lifted.
+          await simpleGit(bare, { allowEnvironment: GIT_ENV_KEYS, unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeCredentialHelper: true } })
+            .env({
+              ...gitEnv(),
+              GIT_TERMINAL_PROMPT: '0',
+              GIT_CONFIG_NOSYSTEM: '1',
+              GIT_CONFIG_COUNT: '2',
+              GIT_CONFIG_KEY_0: 'http.extraHeader',
+              GIT_CONFIG_VALUE_0: header,
+              GIT_CONFIG_KEY_1: 'credential.helper',
+              GIT_CONFIG_VALUE_1: '',
+            })
+            .raw(['fetch', '--no-tags', '--quiet', cloneUrl, ...missing]);
+        } catch (e) {
+          // git's message can echo the URL; never the header. Scrub the token anyway.
+          throw new Error(`cannot fetch ${missing.map((s) => s.slice(0, 12)).join(', ')} from ${fullName}: ${String((e as Error).message).split(t).join('***').trim()}`);
+        }
+      };
       try {
-        await simpleGit(bare)
-          .env({
-            ...gitEnv(),
-            GIT_TERMINAL_PROMPT: '0',
-            GIT_CONFIG_COUNT: '2',
-            GIT_CONFIG_KEY_0: 'http.extraHeader',
-            GIT_CONFIG_VALUE_0: header,
-            GIT_CONFIG_KEY_1: 'credential.helper',
-            GIT_CONFIG_VALUE_1: '',
-          })
-          .raw(['fetch', '--no-tags', '--quiet', cloneUrl, ...missing]);
+        await attempt(false);
       } catch (e) {
-        // git's message can echo the URL; never the header. Scrub the token anyway.
-        throw new Error(`cannot fetch ${missing.map((s) => s.slice(0, 12)).join(', ')} from ${fullName}: ${String((e as Error).message).split(t).join('***').trim()}`);
+        // A token that expired or was revoked since it was cached: once more with a fresh one.
+        if (typeof token === 'string' || !/401|Authentication failed|could not read Username/i.test((e as Error).message)) throw e;
+        await attempt(true);
       }
       return bare;
     });
@@ -101,9 +116,14 @@ export class RepoCache {
   }
 }
 
-/** The process environment without anything that would point git elsewhere. */
+const GIT_ENV_KEYS = ['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0', 'GIT_CONFIG_KEY_1', 'GIT_CONFIG_VALUE_1'];
+
+/** A minimal environment for git: nothing from the caller's that would point git elsewhere (or that simple-git refuses). */
 function gitEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('GIT_')) env[k] = v;
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  for (const k of ['HOME', 'TMPDIR', 'LANG', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
   return env;
 }

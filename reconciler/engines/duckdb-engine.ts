@@ -27,7 +27,11 @@ export class DuckDbEngine implements SqlEngine {
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly options: DuckDbEngineOptions,
-  ) {}
+  ) {
+    this.filesRoot = options.filesRoot;
+  }
+
+  private filesRoot: string;
 
   static async open(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
     const instance = await DuckDBInstance.create(':memory:');
@@ -35,6 +39,12 @@ export class DuckDbEngine implements SqlEngine {
     await conn.run(`SET file_search_path = ${sq(options.filesRoot)}`);
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     return new DuckDbEngine(instance, conn, options);
+  }
+
+  async useFilesRoot(dir: string): Promise<void> {
+    if (dir === this.filesRoot) return;
+    await this.conn.run(`SET file_search_path = ${sq(dir)}`);
+    this.filesRoot = dir;
   }
 
   async prepare(catalogs: readonly string[]): Promise<void> {

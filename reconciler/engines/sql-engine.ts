@@ -20,5 +20,7 @@ export interface SqlEngine {
   commit(): Promise<void>;
   rollback(): Promise<void>;
   liveTables(catalogs: readonly string[]): Promise<LiveTable[]>;
+  /** Where relative file paths in statements resolve (engines that read local files; the others ignore it). */
+  useFilesRoot?(dir: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -45,6 +45,8 @@ export class SqlStepExecutor implements Executor {
     const step = input.step;
     const filesRoot = input.filesRoot ?? (typeof this.options.filesRoot === 'function' ? await this.options.filesRoot(ctx) : this.options.filesRoot);
     await engine.prepare([...new Set([step.table.split('.')[0]!])]);
+    // Relative paths in the step's SQL (read_csv('data/…')) resolve in this step's files.
+    await engine.useFilesRoot?.(filesRoot);
     await ctx.artifact(`${step.name}.sql`, 'query', step.actions.map((a) => (a.kind === 'sql' ? a.sql + ';\n' : `-- extract from ${a.connection} into ${a.into}\n`)).join('\n'), 'application/sql');
 
     let extracted = 0;

@@ -154,6 +154,8 @@ export class GitHubOpenApi {
       if (k === 'example' || k === 'examples' || k === 'description') continue;
       out[k] = k === 'properties' || k === 'patternProperties' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, this.inline(pv, stack)])) : this.inline(v, stack);
     }
+    // OpenAPI 3.0 `nullable` with an `enum`: ajv (rightly) wants null among the values.
+    if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
     return out;
   }
 }
