@@ -75,7 +75,9 @@ export function mountWebhookReceiver(app: Hono<any>, o: ReceiverOptions): void {
     }
     const handled = isHandled(event, payload.action);
     // Stored and queued in one transaction: acknowledged means it will be worked on.
-    const { duplicate, status } = await o.db.transaction(async (tx) => {
+    let stored: { duplicate: boolean; status: string };
+    try {
+      stored = await o.db.transaction(async (tx) => {
       const r = await tx.query(
         `INSERT INTO github_deliveries (delivery_id, event, action, installation_id, repository, payload, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (delivery_id) DO NOTHING`,
@@ -84,7 +86,14 @@ export function mountWebhookReceiver(app: Hono<any>, o: ReceiverOptions): void {
       if (r.rowCount === 0) return { duplicate: true, status: 'duplicate' };
       if (!handled) return { duplicate: false, status: 'ignored' };
       return { duplicate: false, status: await dispatch(tx, o, delivery, event, payload as Record<string, unknown>) };
-    });
+      });
+    } catch (e) {
+      // Not stored, so not acknowledged: GitHub records a failed delivery, and the app asks
+      // for it again once the database is back (see redelivery.ts).
+      o.log.error({ delivery, event, error: (e as Error).message }, 'webhook not stored: the state store is unavailable');
+      return c.json({ error: 'the state store is unavailable; this delivery will be redelivered' }, 503);
+    }
+    const { duplicate, status } = stored;
     o.log.info({ delivery, event, action: payload.action, status, duplicate }, 'webhook received');
     if (!duplicate) o.onStored?.(delivery);
     return c.json({ delivery, status, duplicate }, 202);

@@ -278,6 +278,28 @@ describe('deliveries and faults', () => {
     expect(phases.rows[0]!.attempts).toBeGreaterThan(1);
   });
 
+  it('a delivery while the database restarts is refused with 503, then redelivered and worked off', async () => {
+    await fresh();
+    const sha = f.commit({ 'README.md': 'restart\n' }, 'restart', 'restart');
+    const restarting = pg.restart(2500);
+    await new Promise((r) => setTimeout(r, 800));
+    const d = await f.sim.deliver('pull_request', prPayload(sha, 19));
+    expect(d.status_code).toBe(503);
+    await restarting;
+    // The app's periodic look at its failed deliveries finds it (the first try may still meet a stale connection).
+    let asked: string[] = [];
+    for (let i = 0; i < 5 && asked.length === 0; i++) {
+      asked = (await f.app.redeliverer.run().catch(() => ({ redelivered: [] as string[] }))).redelivered;
+      if (asked.length === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(asked).toEqual([d.guid]);
+    await new Promise((r) => setTimeout(r, 300));
+    await f.drain();
+    expect(f.sim.checkRunsFor(sha, 'lakespec / validate')[0]!.conclusion).toBe('success');
+    const stored = await f.state.db.query('SELECT status FROM github_deliveries WHERE delivery_id = $1', [d.guid]);
+    expect(stored.rows[0]).toMatchObject({ status: 'done' });
+  });
+
   it('deliveries missed while the app was down are found and redelivered', async () => {
     await fresh();
     const sha = f.commit({ 'README.md': 'missed\n' }, 'missed', 'missed');

@@ -45,7 +45,18 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function startFixture(o: { pg: PostgresServer; database: string; tokenTtlSeconds?: number }): Promise<Fixture> {
+export interface SimRepo {
+  sim: GitHubSim;
+  privateKey: string;
+  tmp: string;
+  work: string;
+  commit: Fixture['commit'];
+  payload: Fixture['payload'];
+  close(): Promise<void>;
+}
+
+/** The simulated GitHub with the app installed on one repository holding examples/finance. */
+export async function startSimRepo(o: { tokenTtlSeconds?: number } = {}): Promise<SimRepo> {
   const tmp = mkdtempSync(join(tmpdir(), 'lakespec-gh-'));
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   const sim = await GitHubSim.start({ appId: APP_ID, publicKeyPem: publicKey, webhookSecret: SECRET, gitRoot: join(tmp, 'github'), ...(o.tokenTtlSeconds ? { tokenTtlSeconds: o.tokenTtlSeconds } : {}) });
@@ -82,7 +93,32 @@ export async function startFixture(o: { pg: PostgresServer; database: string; to
     return sha;
   };
   commit({}, 'initial specs');
+  const payload: Fixture['payload'] = (event, action, patch) => {
+    const group = EXAMPLES.find((g) => g.name === event);
+    const ex = group?.examples.find((e) => action === undefined || e.action === action);
+    if (!ex) throw new Error(`no example payload for ${event}.${action}`);
+    const p = structuredClone(ex) as Record<string, any>;
+    retarget(p, sim.cloneUrl(FULL));
+    patch?.(p);
+    return p;
+  };
+  return {
+    sim,
+    privateKey,
+    tmp,
+    work,
+    commit,
+    payload,
+    async close() {
+      await sim.close();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
 
+export async function startFixture(o: { pg: PostgresServer; database: string; tokenTtlSeconds?: number }): Promise<Fixture> {
+  const repo = await startSimRepo(o);
+  const { sim, privateKey, tmp, work, commit } = repo;
   let logs = '';
   const log = pino({ level: 'debug' }, new Writable({ write: (c, _e, cb) => ((logs += c.toString()), cb()) }));
   const state = await openState({ dir: join(tmp, 'state'), databaseUrl: o.pg.url(o.database), queue: { leaseSeconds: 30, retryBaseMs: 200, retryMaxMs: 1000 } });
@@ -123,21 +159,12 @@ export async function startFixture(o: { pg: PostgresServer; database: string; to
         await new Promise((r) => setTimeout(r, 50));
       }
     },
-    payload(event, action, patch) {
-      const group = EXAMPLES.find((g) => g.name === event);
-      const ex = group?.examples.find((e) => action === undefined || e.action === action);
-      if (!ex) throw new Error(`no example payload for ${event}.${action}`);
-      const p = structuredClone(ex) as Record<string, any>;
-      retarget(p, sim.cloneUrl(FULL));
-      patch?.(p);
-      return p;
-    },
+    payload: repo.payload,
     async close() {
       closeServer();
       await engine.close().catch(() => {});
       await state.close().catch(() => {});
-      await sim.close();
-      rmSync(tmp, { recursive: true, force: true });
+      await repo.close();
     },
   };
 }
