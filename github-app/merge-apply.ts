@@ -87,7 +87,8 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
 
       // Run the pipelines the merge affects (or all, or none, as configured).
       const mode = project.config.merges.run;
-      const names = mode === 'none' ? [] : mode === 'all' ? ir.pipelines.map((x) => x.name) : affectedPipelines(p, ir);
+      // A re-requested apply (GitHub's "Re-run") runs the pipelines again even with nothing to change.
+      const names = mode === 'none' ? [] : mode === 'all' || item.rerequested ? ir.pipelines.map((x) => x.name) : affectedPipelines(p, ir);
       const head = `**Applied** \`${item.sha.slice(0, 12)}\` to ${env} on ${ctx.engine.id}${deployment ? ` (deployment \`${deployment}\`)` : ' (nothing to change)'}: ${planned.output.title}.`;
       if (names.length === 0) {
         await checks.complete(checkId, 'success', { title: `Applied; no pipelines to run`, summary: `${head}\n\nNo pipelines are affected.\n\n${planned.output.summary}` });
