@@ -116,7 +116,7 @@ export async function startSimRepo(o: { tokenTtlSeconds?: number } = {}): Promis
   };
 }
 
-export async function startFixture(o: { pg: PostgresServer; database: string; tokenTtlSeconds?: number }): Promise<Fixture> {
+export async function startFixture(o: { pg: PostgresServer; database: string; tokenTtlSeconds?: number; writeSpacingMs?: number }): Promise<Fixture> {
   const repo = await startSimRepo(o);
   const { sim, privateKey, tmp, work, commit } = repo;
   let logs = '';
@@ -128,7 +128,8 @@ export async function startFixture(o: { pg: PostgresServer; database: string; to
     state,
     engine,
     log,
-    client: { retryBaseMs: 50, writeSpacingMs: 20 },
+    // Tests space GitHub writes 20 ms apart; the app's default (500 ms) is for GitHub's secondary limits.
+    client: { retryBaseMs: 50, writeSpacingMs: o.writeSpacingMs ?? 20 },
     progressEveryMs: 0,
   });
   const http = new Hono();
