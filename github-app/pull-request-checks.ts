@@ -13,6 +13,12 @@ import type { WorkItem } from './work-item.js';
 type ChecksItem = Extract<WorkItem, { kind: 'checks' }>;
 
 export async function runPullRequestChecks(ctx: AppContext, item: ChecksItem, runId: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  // GitHub sends both pull_request.synchronize and check_suite.requested for one push: the
+  // second to arrive finds the commit checked and does nothing (a re-run always checks).
+  if (!item.rerequested) {
+    const done = await ctx.state.db.query('SELECT 1 FROM github_check_runs WHERE repository = $1 AND head_sha = $2 AND name = $3 AND run_id <> $4 LIMIT 1', [item.fullName, item.sha, CHECK.validate, runId]);
+    if (done.rows.length > 0) return { outcome: 'already checked' };
+  }
   const api = ctx.github.installation(item.installationId);
   const checks = new CheckRuns(api, ctx.state.db, item.owner, item.repo, runId);
   const details = ctx.detailsUrl ? { detailsUrl: ctx.detailsUrl(runId) } : {};

@@ -45,8 +45,9 @@ export function workItem(event: string, payload: Record<string, unknown>): WorkI
       const pr = payload.pull_request as { number?: number; draft?: boolean; head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { ref?: string; repo?: { full_name?: string } } } | undefined;
       if (!pr?.head?.sha) return { kind: 'none', reason: 'pull_request without a head commit' };
       // A head in another repository (or a deleted fork) is untrusted: no secrets, no apply.
+      // Reopened and ready-for-review pull requests are checked again (the applied state may have moved).
       const fork = !pr.head.repo || pr.head.repo.full_name !== (pr.base?.repo?.full_name ?? repo.full_name);
-      return { ...ref, kind: 'checks', sha: pr.head.sha, requester: sender, ...(pr.number !== undefined ? { pullRequest: pr.number } : {}), ...(pr.base?.ref ? { baseRef: pr.base.ref } : {}), fork, rerequested: false };
+      return { ...ref, kind: 'checks', sha: pr.head.sha, requester: sender, ...(pr.number !== undefined ? { pullRequest: pr.number } : {}), ...(pr.base?.ref ? { baseRef: pr.base.ref } : {}), fork, rerequested: action === 'reopened' || action === 'ready_for_review' };
     }
     case 'check_suite': {
       const suite = payload.check_suite as { head_sha?: string; head_branch?: string | null; pull_requests?: { number: number; head?: { repo?: { url?: string } }; base?: { repo?: { url?: string } } }[] } | undefined;

@@ -228,6 +228,17 @@ describe('deliveries and faults', () => {
     expect(f.sim.checkRunsFor(sha, 'lakespec / validate')).toHaveLength(1);
     const runs = await f.state.db.query('SELECT id FROM runs WHERE git_sha = $1', [sha]);
     expect(runs.rows).toHaveLength(1);
+    // One push to a pull request sends both pull_request.synchronize and check_suite.requested: one set of checks.
+    const next = f.commit({ 'README.md': 'dup 2\n' }, 'dup 2', 'dup');
+    await f.sim.deliver('pull_request', prPayload(next, 11, { action: 'synchronize' }));
+    await f.sim.deliver('check_suite', f.payload('check_suite', 'requested', (p) => ((p.check_suite.head_sha = next), (p.check_suite.head_branch = 'dup'))));
+    await f.drain();
+    expect(f.sim.checkRunsFor(next, 'lakespec / validate')).toHaveLength(1);
+    expect(f.sim.checkRunsFor(next, 'lakespec / plan')).toHaveLength(1);
+    // A re-run from GitHub's interface checks again.
+    await f.sim.deliver('check_suite', f.payload('check_suite', 'rerequested', (p) => (p.check_suite.head_sha = next)));
+    await f.drain();
+    expect(f.sim.checkRunsFor(next, 'lakespec / validate')).toHaveLength(2);
   });
 
   it('an installation token that expires mid-run is refreshed (API and git) and the work completes', async () => {
