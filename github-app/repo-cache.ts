@@ -44,13 +44,15 @@ export class RepoCache {
 
   /** True when `ancestor` is an ancestor of (or equal to) `descendant`; both must be fetched. */
   async isAncestor(fullName: string, ancestor: string, descendant: string): Promise<boolean> {
-    const bare = this.barePath(fullName);
-    try {
-      await simpleGit(bare).raw(['merge-base', '--is-ancestor', ancestor, descendant]);
-      return true;
-    } catch {
-      return false;
-    }
+    // simple-git treats a non-zero exit without stderr as success, so `merge-base
+    // --is-ancestor` (exit 1, silent) cannot be used: compare the merge base instead.
+    const base = await simpleGit(this.barePath(fullName)).raw(['merge-base', ancestor, descendant]).catch(() => '');
+    return base.trim() === ancestor;
+  }
+
+  private async hasCommit(bare: string, sha: string): Promise<boolean> {
+    const type = await simpleGit(bare).raw(['cat-file', '-t', sha]).catch(() => '');
+    return type.trim() === 'commit';
   }
 
   /** Makes sure the commits are in the cache (fetching them by id); returns the bare repository. */
@@ -61,13 +63,7 @@ export class RepoCache {
       const git = simpleGit(bare);
       if (!existsSync(join(bare, 'HEAD'))) await git.init(true);
       const missing: string[] = [];
-      for (const sha of shas) {
-        try {
-          await git.raw(['cat-file', '-e', `${sha}^{commit}`]);
-        } catch {
-          missing.push(sha);
-        }
-      }
+      for (const sha of shas) if (!(await this.hasCommit(bare, sha))) missing.push(sha);
       if (missing.length === 0) return bare;
       const attempt = async (refresh: boolean) => {
         const t = typeof token === 'string' ? token : await token(refresh);

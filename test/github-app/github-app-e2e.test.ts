@@ -163,6 +163,26 @@ describe('merges', () => {
     expect(dep[0]).toMatchObject({ git_sha: sha });
   });
 
+  it('merges that land together are applied one after the other, even with two workers', async () => {
+    await fresh();
+    const a = f.commit({ 'README.md': 'a\n' }, 'merge a');
+    const b = f.commit({ 'README.md': 'b\n' }, 'merge b');
+    await f.sim.deliver('push', pushPayload(a));
+    await f.sim.deliver('push', pushPayload(b, a));
+    await Promise.all([f.drain(), f.drain()]);
+    const runs = [a, b].map((sha) => f.sim.checkRunsFor(sha, 'lakespec / apply')[0]!);
+    // The newer merge is applied; the older one is applied before it or, when it comes second, superseded.
+    expect(runs[1]!.conclusion).toBe('success');
+    expect(['success', 'neutral']).toContain(runs[0]!.conclusion);
+    // Holding the lock: from the first update after "Waiting for earlier merges" to completion; never overlapping.
+    const spans = runs.map((run) => {
+      const i = run.history.findIndex((h) => /^Waiting/.test(h.title ?? ''));
+      return { start: run.history[i + 1]!.at, end: run.history.at(-1)!.at };
+    });
+    const [first, second] = spans.sort((x, y) => x.start - y.start);
+    expect(second!.start).toBeGreaterThanOrEqual(first!.end);
+  });
+
   it('pushes to other branches are not applied; an older commit never overwrites a newer one; a repeat is a no-op', async () => {
     await fresh();
     const older = f.commit({ 'README.md': 'one\n' }, 'one');
@@ -247,12 +267,14 @@ describe('deliveries and faults', () => {
     await f.sim.deliver('pull_request', prPayload(first, 12));
     await f.drain();
     const issued = f.app.github.tokensIssued;
-    // The cached token still looks valid for an hour to the app; GitHub now refuses it.
-    f.sim.expireTokens();
+    // Mid-run: after the first two check runs are created, GitHub stops accepting the token
+    // the app believes valid for another hour; the next write and the next git fetch need a new one.
     const second = f.commit({ 'README.md': 'b\n' }, 'b', 'b');
+    f.sim.expireTokensAfter(2);
     await f.sim.deliver('pull_request', prPayload(second, 13));
     await f.drain();
     expect(f.app.github.tokensIssued).toBe(issued + 1);
+    expect(f.sim.checkRunsFor(second, 'lakespec / plan')[0]!.conclusion).toBe('success');
     expect(f.sim.checkRunsFor(second, 'lakespec / validate')[0]!.conclusion).toBe('success');
     expect(f.sim.requests.some((r) => r.status === 401)).toBe(true);
   });

@@ -45,7 +45,7 @@ export interface SimCheckRun {
   output: { title: string | null; summary: string | null; text: string | null };
   annotations: Record<string, unknown>[];
   /** Every state it went through (status, conclusion), in order. */
-  history: { status: string; conclusion: string | null; title: string | null }[];
+  history: { status: string; conclusion: string | null; title: string | null; at: number }[];
 }
 
 export interface SimDelivery {
@@ -148,6 +148,12 @@ export class GitHubSim {
     this.faults.push({ path, status, remaining: times, ...(o.method ? { method: o.method } : {}), ...(o.headers ? { headers: o.headers } : {}), message: o.message ?? (status >= 500 ? 'Server Error' : 'API rate limit exceeded') });
   }
 
+  /** After `n` more REST requests, every token issued so far stops working (mid-run expiry). */
+  expireTokensAfter(n: number): void {
+    this.expireCountdown = n;
+  }
+  private expireCountdown = -1;
+
   /** Every token issued so far stops working now (as if an hour had passed). */
   expireTokens(): void {
     for (const t of this.tokens.values()) t.expiresAt = Date.now() - 1;
@@ -240,6 +246,7 @@ export class GitHubSim {
       return this.answer(c, method, path, matched.operationId, 'none', fault.status, { message: fault.message, documentation_url: 'https://docs.github.com/rest' }, fault.headers);
     }
 
+    if (this.expireCountdown >= 0 && this.expireCountdown-- === 0) this.expireTokens();
     const authz = c.req.header('authorization') ?? '';
     if (path.startsWith('/app')) {
       const problem = this.verifyJwt(authz);
@@ -373,7 +380,7 @@ export class GitHubSim {
       // Annotations add up across requests (that is how more than 50 are sent).
       if (out.annotations) run.annotations.push(...out.annotations);
     }
-    run.history.push({ status: run.status, conclusion: run.conclusion, title: run.output.title });
+    run.history.push({ status: run.status, conclusion: run.conclusion, title: run.output.title, at: Date.now() });
   }
 
   private checkRunJson(r: SimCheckRun): Record<string, unknown> {

@@ -140,7 +140,7 @@ export async function startFixture(o: { pg: PostgresServer; database: string; to
     closeServer = () => server.close();
   });
   sim.webhookUrl = `${appUrl}/github/webhooks`;
-  const worker = new Worker(state.queue, [app.executor], { idleMs: 20 });
+  let workers = 0;
 
   return {
     sim,
@@ -153,6 +153,8 @@ export async function startFixture(o: { pg: PostgresServer; database: string; to
     commit,
     async drain(timeoutMs = 120_000) {
       const until = Date.now() + timeoutMs;
+      // Each call is its own worker (two drains at once are two racing workers).
+      const worker = new Worker(state.queue, [app.executor], { id: `test-worker-${++workers}`, idleMs: 20 });
       for (;;) {
         if (await worker.runOnce()) continue;
         if ((await state.queue.pending([GITHUB_EXECUTOR])) === 0) return;
