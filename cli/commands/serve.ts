@@ -135,11 +135,16 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   let server: ReturnType<typeof serve> | undefined;
   if (mode === 'serve') {
     const auth = new Auth(state.db);
-    const { app } = createOpsApi({ state: { ...state, queue }, auth, log, version: VERSION, env: io.env });
+    const { app, routes } = createOpsApi({ state: { ...state, queue }, auth, log, version: VERSION, env: io.env });
     if (github) {
       // Without a worker here, the receiver still stores and queues; "lakespec worker" processes do the work.
-      githubApp ??= new GitHubApp({ settings: github, state, engine: await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project }), log });
+      if (!githubApp) {
+        duck = await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project });
+        githubApp = new GitHubApp({ settings: github, state, engine: duck, log });
+      }
       githubApp.mount(app);
+      // Listed in the served OpenAPI document; authenticated by its signature, not a token.
+      routes.push({ method: 'post', path: '/github/webhooks', summary: 'GitHub App webhook deliveries (X-Hub-Signature-256 signed; 202 stored, 401 bad signature, 503 store unavailable)', role: null });
       githubApp.start();
     }
     const host = values.host ?? '127.0.0.1';

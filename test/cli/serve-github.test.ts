@@ -63,6 +63,8 @@ describe('lakespec serve with the GitHub App', () => {
     child.stderr!.on('data', (c) => (out += c));
     const url = await until('the server', () => /lakespec serve: (http:\/\/\S+)/.exec(out)?.[1]);
     repo.sim.webhookUrl = `${url}/github/webhooks`;
+    const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(doc.paths).toHaveProperty('/github/webhooks');
 
     const pr = repo.commit({ 'README.md': 'a pull request\n' }, 'pr', 'feature');
     const d = await repo.sim.deliver('pull_request', repo.payload('pull_request', 'opened', (p) => ((p.pull_request.head.sha = pr), (p.pull_request.base.ref = 'main'))));
