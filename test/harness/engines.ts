@@ -9,6 +9,10 @@ export interface Engines {
   javaHome: string;
   trinoHome: string;
   dbt: string;
+  sparkJavaHome: string;
+  sparkSubmit: string;
+  sparkPython: string;
+  sparkJars: string[];
   versions: Record<string, string>;
 }
 
@@ -21,6 +25,9 @@ export function engines(): Engines {
     ['Java', join(e.javaHome, 'bin', 'java')],
     ['Trino', join(e.trinoHome, 'bin', 'launcher')],
     ['dbt', e.dbt],
+    ['Java for Spark', join(e.sparkJavaHome ?? '/nonexistent', 'bin', 'java')],
+    ['pyspark (spark-submit)', e.sparkSubmit ?? '/nonexistent'],
+    ...(e.sparkJars ?? ['/nonexistent/iceberg-spark-runtime.jar']).map((j) => ['a Spark jar', j] as const),
   ] as const) {
     if (!existsSync(path)) throw new Error(`${what} is missing at ${path}: run \`npm run engines:install\``);
   }

@@ -12,6 +12,8 @@ import type { PostgresServer } from './postgres-server.js';
 
 export interface TrinoServer {
   port: number;
+  /** The Iceberg warehouse folder (tables at file://<warehouse>/<catalog>/…). */
+  warehouse: string;
   /** Runs one statement and returns all rows (as arrays) and column names. */
   query(sql: string): Promise<{ columns: string[]; rows: unknown[][] }>;
   logs(): string;
@@ -63,9 +65,11 @@ export async function startTrino(e: Engines, pgServer: PostgresServer, icebergCa
         `iceberg.jdbc-catalog.connection-url=jdbc:postgresql://127.0.0.1:${pgServer.port}/iceberg_catalog`,
         'iceberg.jdbc-catalog.connection-user=lakespec',
         'iceberg.jdbc-catalog.connection-password=lakespec',
-        `iceberg.jdbc-catalog.default-warehouse-dir=local:///${name}`,
+        // file:// locations (Trino's local file system serves both local:// and file://, from
+        // the root given below): Spark's Iceberg (HadoopFileIO) reads and writes the same paths.
+        `iceberg.jdbc-catalog.default-warehouse-dir=file://${warehouse}/${name}`,
         'fs.native-local.enabled=true',
-        `local.location=${warehouse}`,
+        'local.location=/',
       ].join('\n') + '\n',
     );
   }
@@ -126,5 +130,5 @@ export async function startTrino(e: Engines, pgServer: PostgresServer, icebergCa
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  return { port, query, logs: () => log + readFileSync(logFile, 'utf8'), stop };
+  return { port, warehouse, query, logs: () => log + readFileSync(logFile, 'utf8'), stop };
 }
