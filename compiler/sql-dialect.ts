@@ -95,10 +95,18 @@ export abstract class SqlDialect {
   /** A transform's SELECT with every {{ ref() }} replaced by the engine's table name. */
   renderQuery(parts: readonly SqlPart[], tables: ReadonlyMap<string, IRTable>): string {
     return parts
-      .map((p) => (p.kind === 'text' ? p.text : this.tableRef(tables.get(p.dataset) ?? { physical: { catalog: 'missing', schema: 'missing', table: p.dataset } })))
+      .map((p) => (p.kind === 'text' ? this.portable(p.text) : this.tableRef(tables.get(p.dataset) ?? { physical: { catalog: 'missing', schema: 'missing', table: p.dataset } })))
       .join('')
       .trim()
       .replace(/;\s*$/, '');
+  }
+
+  /**
+   * Rewrites the few functions whose spelling differs between engines, so that transforms
+   * written in Trino's SQL (the spec language's dialect) run on this engine too.
+   */
+  protected portable(text: string): string {
+    return text;
   }
 
   castTo(expr: string, t: SqlType): string {

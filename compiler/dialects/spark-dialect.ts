@@ -10,6 +10,12 @@ export class SparkDialect extends SqlDialect {
     return '`' + name.replace(/`/g, '``') + '`';
   }
 
+  // Trino's date_diff('day', a, b) is Spark's timestampdiff(DAY, a, b): the same whole units
+  // from a to b; Spark refuses a quoted unit.
+  protected override portable(text: string): string {
+    return text.replace(/\bdate_diff\s*\(\s*'(year|quarter|month|week|day|hour|minute|second|millisecond)'\s*,/gi, (_m, unit: string) => `timestampdiff(${unit.toUpperCase()},`);
+  }
+
   // Spark's parser treats backslash as an escape inside string literals.
   override stringLiteral(value: string): string {
     return "'" + value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r') + "'";

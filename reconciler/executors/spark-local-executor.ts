@@ -62,7 +62,8 @@ export class SparkLocalExecutor implements Executor {
     args.push(jobFile);
     const events: Record<string, unknown>[] = [];
     const stderrTail: string[] = [];
-    const keep = this.o.tailLines ?? 40;
+    const sparkErrors: string[] = [];
+    const keep = this.o.tailLines ?? 400;
     try {
       const code = await new Promise<number>((resolve, reject) => {
         const child = spawn(this.o.sparkSubmit, args, {
@@ -91,6 +92,11 @@ export class SparkLocalExecutor implements Executor {
             if (!line.startsWith('{')) continue;
             try {
               const e = JSON.parse(line) as Record<string, unknown>;
+              // Spark 4 logs structured JSON on the same stream; its errors explain a failure.
+              if (e.event === undefined) {
+                if (e.level === 'ERROR' && typeof e.msg === 'string') sparkErrors.push(e.msg);
+                continue;
+              }
               events.push(e);
               void ctx.progress(`${String(e.step ?? input.pipeline)}: ${String(e.event)}${e.check ? ` ${String(e.check)}` : ''}`, e).catch(() => {});
             } catch {
@@ -112,10 +118,13 @@ export class SparkLocalExecutor implements Executor {
       if (ctx.signal.aborted) throw new ExecutionError(String(ctx.signal.reason ?? 'aborted'), false);
       const failedChecks = events.filter((e) => e.event === 'CHECK_FAILED' && e.severity === 'error').map((e) => String(e.check));
       if (code !== 0) {
-        const why = failedChecks.length ? `quality checks failed: ${failedChecks.join(', ')}` : stderrTail.find((l) => /Exception|Error/.test(l)) ?? stderrTail.at(-1) ?? `exit ${code}`;
+        await ctx.artifact(`${input.pipeline}.stderr.log`, 'spark-log', [...sparkErrors, ...stderrTail].join('\n') + '\n', 'text/plain');
+        // Python's own report ends the output: its last exception line says what went wrong.
+        const errorLine = [...stderrTail].reverse().find((l) => /^[\w.]*(Exception|Error)(: |$)|^\[[A-Z_]+\]/.test(l.trim()));
+        const why = failedChecks.length ? `quality checks failed: ${failedChecks.join(', ')}` : sparkErrors.at(-1) ?? errorLine ?? stderrTail.at(-1) ?? `exit ${code}`;
         // A failed check or an error in the job's SQL does not pass on a retry; a crashed JVM may.
-        const terminal = failedChecks.length > 0 || /AnalysisException|ParseException|SparkException: \[/.test(stderrTail.join('\n'));
-        throw new ExecutionError(`spark job ${input.pipeline} failed: ${why.trim()}`, terminal, { events: events.length });
+        const terminal = failedChecks.length > 0 || sparkErrors.some((m) => /^\[[A-Z_.]+\]/.test(m)) || /AnalysisException|ParseException|SparkException: \[/.test(stderrTail.join('\n'));
+        throw new ExecutionError(`spark job ${input.pipeline} failed (exit ${code}): ${why.trim()}`, terminal, { events: events.length });
       }
       return { steps: events.filter((e) => e.event === 'PHASE_SUCCEEDED').map((e) => e.step), warnings: events.filter((e) => e.event === 'CHECK_FAILED').length };
     } finally {

@@ -18,26 +18,71 @@ import { extractFile } from '../helpers/trino-pipelines.js';
 
 const root = join(EXAMPLES, 'finance');
 const CATALOG = 'dev_lakehouse';
-const suite = useTrino([CATALOG]);
+const ALL_SPARK = 'dev_sparkhouse';
+const suite = useTrino([CATALOG, ALL_SPARK]);
 
-function context(): PhaseContext & { progressed: string[]; artifacts: string[] } {
+function context(): PhaseContext & { progressed: string[]; artifacts: string[]; texts: Map<string, string> } {
   const progressed: string[] = [];
   const artifacts: string[] = [];
+  const texts = new Map<string, string>();
   return {
     claim: { runId: 'r', phaseId: 'p', phase: 'customer_marts', executor: 'spark', input: {}, token: 't', attempt: 1, maxAttempts: 1, timeoutSeconds: 600, leaseExpiresAt: new Date(), run: { workspace_id: 'finance', environment: 'dev', spec_slug: 'x', git_sha: 'abc1234' } } as Claim,
     signal: new AbortController().signal,
     progressed,
     artifacts,
+    texts,
     progress: async (m) => void progressed.push(m),
     event: async () => {},
-    artifact: async (name) => (artifacts.push(name), 'sha'),
+    artifact: async (name, _kind, bytes) => (artifacts.push(name), texts.set(name, String(bytes)), 'sha'),
     fence: async () => {},
   };
 }
 
-describe('Spark local mode: examples/finance customer_marts (dev)', () => {
+
+/** The Spark executor in local mode, with the catalog pointed at the test Trino's JDBC catalog and file warehouse. */
+function sparkExecutor(catalog: string, job: string): SparkLocalExecutor {
+  const e = engines();
+  // The job reads each secret of its secretConf from the environment; this catalog needs none.
+  const secretEnv = Object.fromEntries([...job.matchAll(/\\"spark\.sql\.catalog\.[^"\\]+\\": \\"([A-Z_]+)\\"/g)].map((m) => [m[1]!, '']));
+  return new SparkLocalExecutor({
+    sparkSubmit: e.sparkSubmit,
+    javaHome: e.sparkJavaHome,
+    python: e.sparkPython,
+    jars: e.sparkJars,
+    // This machine's catalog instead of the cluster's REST catalog on S3.
+    confOverrides: {
+      [`spark.sql.catalog.${catalog}.type`]: 'jdbc',
+      [`spark.sql.catalog.${catalog}.uri`]: `jdbc:postgresql://127.0.0.1:${suite.pg.port}/iceberg_catalog`,
+      [`spark.sql.catalog.${catalog}.jdbc.user`]: 'lakespec',
+      [`spark.sql.catalog.${catalog}.jdbc.password`]: 'lakespec',
+      [`spark.sql.catalog.${catalog}.warehouse`]: `file://${suite.trino.warehouse}/${catalog}`,
+      [`spark.sql.catalog.${catalog}.io-impl`]: 'org.apache.iceberg.hadoop.HadoopFileIO',
+      [`spark.sql.catalog.${catalog}.s3.endpoint`]: null,
+      [`spark.sql.catalog.${catalog}.s3.path-style-access`]: null,
+      [`spark.sql.catalog.${catalog}.client.region`]: null,
+    },
+    env: secretEnv,
+    filesRoot: root,
+  });
+}
+
+async function runSparkJob(r: ReturnType<typeof compile>, catalog: string, pipeline: string): Promise<{ out: Record<string, unknown>; ctx: ReturnType<typeof context> }> {
+  const job = r.artifacts.find((x) => x.path === `spark/${pipeline}/job.py`)!.content;
+  const app = parseYaml(r.artifacts.find((x) => x.path === `spark/${pipeline}/sparkapplication.yaml`)!.content) as { spec: { sparkConf: Record<string, string> } };
+  const ctx = context();
+  const input: SparkJobInput = { kind: 'spark-job', pipeline, job, sparkConf: app.spec.sparkConf };
+  try {
+    return { out: await sparkExecutor(catalog, job).execute(input, ctx), ctx };
+  } catch (err) {
+    console.log(ctx.progressed.join('\n'));
+    console.log(ctx.texts.get(`${pipeline}.events.jsonl`));
+    console.log(ctx.texts.get(`${pipeline}.stderr.log`)?.split('\n').slice(-60).join('\n'));
+    throw err;
+  }
+}
+
+describe('Spark local mode: examples/finance (dev)', () => {
   it('runs the emitted job with pyspark, writing an Iceberg table Trino reads, identical to DuckDB', async () => {
-    const e = engines();
     const r = compile(readSpecFiles(root).files, { environment: 'dev', gitSha: 'abc1234', backends: ['trino', 'spark'] });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
 
@@ -54,39 +99,7 @@ describe('Spark local mode: examples/finance customer_marts (dev)', () => {
     }
 
     // The gold marts on Spark: the job and the SparkApplication exactly as compiled.
-    const job = r.artifacts.find((x) => x.path === 'spark/customer_marts/job.py')!.content;
-    const app = parseYaml(r.artifacts.find((x) => x.path === 'spark/customer_marts/sparkapplication.yaml')!.content) as { spec: { sparkConf: Record<string, string> } };
-    const secretEnv = Object.fromEntries([...job.matchAll(/\\"spark\.sql\.catalog\.[^"\\]+\\": \\"([A-Z_]+)\\"/g)].map((m) => [m[1]!, '']));
-    const executor = new SparkLocalExecutor({
-      sparkSubmit: e.sparkSubmit,
-      javaHome: e.sparkJavaHome,
-      python: e.sparkPython,
-      jars: e.sparkJars,
-      // This machine's catalog instead of the cluster's REST catalog on S3: the JDBC catalog
-      // and file warehouse the test Trino uses.
-      confOverrides: {
-        [`spark.sql.catalog.${CATALOG}.type`]: 'jdbc',
-        [`spark.sql.catalog.${CATALOG}.uri`]: `jdbc:postgresql://127.0.0.1:${suite.pg.port}/iceberg_catalog`,
-        [`spark.sql.catalog.${CATALOG}.jdbc.user`]: 'lakespec',
-        [`spark.sql.catalog.${CATALOG}.jdbc.password`]: 'lakespec',
-        [`spark.sql.catalog.${CATALOG}.warehouse`]: `file://${suite.trino.warehouse}/${CATALOG}`,
-        [`spark.sql.catalog.${CATALOG}.io-impl`]: 'org.apache.iceberg.hadoop.HadoopFileIO',
-        [`spark.sql.catalog.${CATALOG}.s3.endpoint`]: null,
-        [`spark.sql.catalog.${CATALOG}.s3.path-style-access`]: null,
-        [`spark.sql.catalog.${CATALOG}.client.region`]: null,
-      },
-      env: secretEnv,
-      filesRoot: root,
-    });
-    const ctx = context();
-    const input: SparkJobInput = { kind: 'spark-job', pipeline: 'customer_marts', job, sparkConf: app.spec.sparkConf };
-    let out: Record<string, unknown>;
-    try {
-      out = await executor.execute(input, ctx);
-    } catch (err) {
-      console.log(ctx.progressed.join('\n'));
-      throw err;
-    }
+    const { out, ctx } = await runSparkJob(r, CATALOG, 'customer_marts');
     expect(out.steps).toEqual(['top_customers']);
     expect(ctx.progressed.some((m) => /PHASE_SUCCEEDED/.test(m))).toBe(true);
     expect(ctx.artifacts).toEqual(['customer_marts.job.py', 'customer_marts.events.jsonl']);
@@ -107,6 +120,39 @@ describe('Spark local mode: examples/finance customer_marts (dev)', () => {
       const onDuck = await duckTableHash(duck, fq, t.columns);
       console.log(`top_customers: ${onTrino.rows} rows, spark→trino ${onTrino.hash.slice(0, 12)} duckdb ${onDuck.hash.slice(0, 12)}`);
       expect(onTrino).toEqual(onDuck);
+    } finally {
+      duck.close();
+    }
+  });
+
+  it('every pipeline on Spark from empty tables: bronze, silver and gold read by Trino equal DuckDB', async () => {
+    // The whole example on Spark, in a catalog of its own: ingest from the CSV exports, silver, gold.
+    const files = readSpecFiles(root).files.map((f) => {
+      if (f.path === 'workspace.yaml') return { ...f, text: f.text.replace('catalog: lakehouse', 'catalog: sparkhouse') };
+      if (!f.path.startsWith('pipelines/')) return f;
+      return { ...f, text: f.text.replace(/engine: (trino|dbt)\n/, 'engine: spark\n  connection: spark_k8s\n') };
+    });
+    const r = compile(files, { environment: 'dev', gitSha: 'abc1234', backends: ['trino', 'spark'] });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    for (const a of r.artifacts.filter((x) => x.kind === 'trino.ddl')) for (const stmt of splitSql(a.content)) await suite.trino.query(stmt);
+    const order = ['erp_ingest', 'sales_silver', 'finance_marts', 'customer_marts'];
+    expect(r.artifacts.filter((x) => x.kind === 'spark.job').map((x) => x.path.split('/')[1]).sort()).toEqual([...order].sort());
+    for (const p of order) await runSparkJob(r, ALL_SPARK, p);
+
+    const dfiles = readSpecFiles(root).files.map((f) => (f.path.startsWith('pipelines/') ? { ...f, text: f.text.replace('engine: spark\n  connection: spark_k8s', 'engine: trino') } : f));
+    const rd = compile(dfiles, { environment: 'dev', gitSha: 'abc1234', backends: ['duckdb'] });
+    const duck = await openDuck({ [CATALOG]: ':memory:' }, root);
+    try {
+      await createTables(duck, rd.artifacts);
+      await runPipelines(duck, rd.artifacts, order);
+      const report: string[] = [];
+      for (const t of r.ir!.tables) {
+        const onTrino = rowsHash((await suite.trino.query(`SELECT ${rowExpression(t.columns, 'trino')} AS r FROM "${ALL_SPARK}"."${t.physical.schema}"."${t.physical.table}"`)).rows.map((x) => String(x[0])));
+        const onDuck = await duckTableHash(duck, `"${CATALOG}"."${t.physical.schema}"."${t.physical.table}"`, t.columns);
+        report.push(`${t.name}: ${onTrino.rows} rows, spark→trino ${onTrino.hash.slice(0, 12)} duckdb ${onDuck.hash.slice(0, 12)}`);
+        expect(onTrino, t.name).toEqual(onDuck);
+      }
+      console.log('all-Spark hashes (dev):\n  ' + report.join('\n  '));
     } finally {
       duck.close();
     }
