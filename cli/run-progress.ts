@@ -1,11 +1,9 @@
 // Runs a run's phases in this process and prints them as they progress; also renders
 // small result tables. Used by `run`, `apply --run` and `up`.
-import { type Run, type RunEvent, SqlStepExecutor, Worker, lineageSinkFromEnv, sleep } from '../reconciler/index.js';
+import { type Run, type RunEvent, SqlStepExecutor, Worker, driveRun, lineageSinkFromEnv } from '../reconciler/index.js';
 import type { Io } from './cli-context.js';
 import type { Styler } from './format-diagnostics.js';
 import type { Session } from './reconcile-session.js';
-
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 export async function runInProcess(session: Session, run: Run, io: Io, s: Styler, quiet = false): Promise<Run> {
   const { queue } = session.state;
@@ -14,17 +12,12 @@ export async function runInProcess(session: Session, run: Run, io: Io, s: Styler
   let seq = 0;
   const width = Math.max(...(await queue.phases(run.id)).map((p) => p.name.length), 10);
   const started = new Map<string, number>();
-  for (;;) {
-    const worked = await worker.runOnce();
+  return driveRun(queue, worker, run.id, async () => {
     for (const e of await queue.events(run.id, seq)) {
       seq = Number(e.seq);
       if (!quiet) io.stdout(eventLine(e, width, s, started));
     }
-    const now = (await queue.getRun(run.id))!;
-    if (TERMINAL.has(now.status)) return now;
-    // Waiting for a retry's backoff (or for another worker) — poll gently.
-    if (!worked) await sleep(100);
-  }
+  });
 }
 
 function eventLine(e: RunEvent, width: number, s: Styler, started: Map<string, number>): string {

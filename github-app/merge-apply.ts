@@ -3,7 +3,7 @@
 // phases and ends with its outcome. Merges of one repository and environment are applied
 // one after the other (a lease on github_apply_heads), and a commit that is an ancestor of
 // the one applied last is not applied: an older commit never overwrites a newer one.
-import { ApplyBlockedError, ApplyFailedError, type Phase, type Run, SqlStepExecutor, type SqlStepInput, Worker, affectedPipelines, applyPlan, desiredState, plan as makePlan, pipelinePlans, runPhases, sleep } from '../reconciler/index.js';
+import { ApplyBlockedError, ApplyFailedError, type Phase, type Run, SqlStepExecutor, type SqlStepInput, Worker, affectedPipelines, applyPlan, desiredState, driveRun, isTerminalRun, pipelinePlans, planProject, runPhases, sleep } from '../reconciler/index.js';
 import type { AppContext } from './app-context.js';
 import { annotationsOf, applyProgress, phasesTable, planResult } from './check-output.js';
 import { CHECK, CheckRuns } from './check-runs.js';
@@ -20,7 +20,6 @@ interface HeadKey {
   /** This merge (process and queue run): re-entry by the same merge after a retry is allowed. */
   holder: string;
 }
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string, signal: AbortSignal): Promise<Record<string, unknown>> {
   const api = ctx.github.installation(item.installationId);
@@ -64,9 +63,7 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
 
       // Plan against what is applied and what the engine has, then apply.
       const desired = desiredState(ir);
-      const appliedState = await ctx.state.catalog.applied(ir.workspace, env);
-      const live = await ctx.engine.liveTables([...new Set(ir.tables.map((t) => t.physical.catalog))]);
-      const p = makePlan(desired, appliedState, { allowances: ir.allowDestructive, live });
+      const { plan: p, applied: appliedState } = await planProject(ctx.state.catalog, ctx.engine, ir, desired);
       const planned = planResult(p, manifest.setHash);
       await checks.inProgress(checkId, { title: `Applying: ${planned.output.title}`, summary: planned.output.summary });
       let deployment: string | undefined;
@@ -129,11 +126,9 @@ async function followRun(ctx: AppContext, run: Run, filesRoot: string, report: (
   const every = ctx.progressEveryMs ?? 2000;
   let lastReport = 0;
   let lastShape = '';
-  for (;;) {
+  return driveRun(ctx.state.queue, worker, run.id, async (now) => {
     if (signal.aborted) await ctx.state.queue.cancelRun(run.id, 'github-app', String(signal.reason ?? 'the delivery was aborted')).catch(() => {});
-    const worked = await worker.runOnce();
-    const now = (await ctx.state.queue.getRun(run.id))!;
-    if (TERMINAL.has(now.status)) return now;
+    if (isTerminalRun(now.status)) return;
     const phases = await ctx.state.queue.phases(run.id);
     const shape = phases.map((p) => p.status).join();
     if (shape !== lastShape && Date.now() - lastReport >= every) {
@@ -141,8 +136,7 @@ async function followRun(ctx: AppContext, run: Run, filesRoot: string, report: (
       lastReport = Date.now();
       await report(now, phases);
     }
-    if (!worked) await sleep(100);
-  }
+  });
 }
 
 async function acquireHead(ctx: AppContext, key: HeadKey, signal: AbortSignal): Promise<string | null> {

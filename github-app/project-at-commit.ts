@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { type Artifact, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { type Diagnostic, REPO_CONFIG_FILE, type RepoConfig, diagnostic, hasErrors, parseRepoConfig, readSpecFiles, sortDiagnostics } from '../spec/index.js';
+import { DEFAULT_REPO_CONFIG, type Diagnostic, REPO_CONFIG_FILE, type RepoConfig, diagnostic, hasErrors, parseRepoConfig, readSpecFiles, sortDiagnostics } from '../spec/index.js';
 
 export interface ProjectAtCommit {
   config: RepoConfig;
@@ -18,7 +18,7 @@ export interface ProjectAtCommit {
 
 export function projectAtCommit(dir: string, sha: string, purpose: 'pullRequests' | 'merges'): ProjectAtCommit {
   const cfgPath = join(dir, REPO_CONFIG_FILE);
-  const { config, diagnostics: cfgDiagnostics } = existsSync(cfgPath) ? parseRepoConfig(readFileSync(cfgPath, 'utf8')) : { config: parseRepoConfig('').config, diagnostics: [] };
+  const { config, diagnostics: cfgDiagnostics } = existsSync(cfgPath) ? parseRepoConfig(readFileSync(cfgPath, 'utf8')) : { config: DEFAULT_REPO_CONFIG, diagnostics: [] };
   const specsRoot = join(dir, config.specs);
   if (!existsSync(specsRoot) || !statSync(specsRoot).isDirectory()) {
     const d = diagnostic('LS1502', `the spec folder "${config.specs}" named in ${REPO_CONFIG_FILE} does not exist at this commit`, existsSync(cfgPath) ? { location: { file: REPO_CONFIG_FILE, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } } } : {});

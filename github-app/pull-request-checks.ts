@@ -3,7 +3,7 @@
 // target environment, destructive changes flagged and failing the check unless allowed).
 // Pull requests from forks get both without any secret: the plan then compares with the
 // applied state only, not with the engine's live catalog (which needs credentials).
-import { desiredState, plan as makePlan } from '../reconciler/index.js';
+import { desiredState, planProject } from '../reconciler/index.js';
 import type { AppContext } from './app-context.js';
 import { planResult, validateResult } from './check-output.js';
 import { CHECK, CheckRuns } from './check-runs.js';
@@ -42,18 +42,20 @@ export async function runPullRequestChecks(ctx: AppContext, item: ChecksItem, ru
       return { validate: v.conclusion, plan: 'failure' };
     }
     const { ir, manifest } = project.compiled;
-    const applied = await ctx.state.catalog.applied(ir.workspace, ir.environment);
+    const desired = desiredState(ir);
     const notes: string[] = [];
-    let live;
-    if (item.fork) notes.push('_From a fork: planned against the recorded applied state only; the engine was not consulted (no credentials are used for forks)._');
-    else {
+    let p;
+    if (item.fork) {
+      notes.push('_From a fork: planned against the recorded applied state only; the engine was not consulted (no credentials are used for forks)._');
+      p = (await planProject(ctx.state.catalog, undefined, ir, desired)).plan;
+    } else {
       try {
-        live = await ctx.engine.liveTables([...new Set(ir.tables.map((t) => t.physical.catalog))]);
+        p = (await planProject(ctx.state.catalog, ctx.engine, ir, desired)).plan;
       } catch (e) {
         notes.push(`_The engine's live catalog could not be read (${(e as Error).message.split('\n')[0]}); planned against the recorded applied state._`);
+        p = (await planProject(ctx.state.catalog, undefined, ir, desired)).plan;
       }
     }
-    const p = makePlan(desiredState(ir), applied, { allowances: ir.allowDestructive, ...(live ? { live } : {}) });
     const r = planResult(p, manifest.setHash, notes);
     await checks.complete(planId, r.conclusion, r.output);
     return { validate: v.conclusion, plan: r.conclusion, summary: p.summary, manifestHash: manifest.setHash };

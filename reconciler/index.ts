@@ -10,8 +10,10 @@ export { type ArtifactStore, LocalArtifactStore, digest } from './artifacts/arti
 export { RunQueue, type QueueOptions, isUuid } from './runs/run-queue.js';
 export * from './runs/run-types.js';
 export { Worker, retryDb, sleep } from './runs/worker.js';
+export { driveRun } from './runs/drive-run.js';
 export { desiredState, tableState, qualified, type DesiredState, type CatalogState, type TableState, type LiveTable } from './plan/catalog-state.js';
 export { plan, planAction, type Plan, type Stage, type StageKind, type PlanOptions } from './plan/planner.js';
+export { planProject } from './plan/plan-project.js';
 export { formatPlan, summaryLine as planSummaryLine, stageSymbol } from './plan/plan-format.js';
 export { detectDrift, formatDrift, type Drift } from './plan/drift.js';
 export { applyPlan, ApplyBlockedError, ApplyFailedError, type ApplyResult } from './apply/apply-plan.js';

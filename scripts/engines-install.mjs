@@ -52,18 +52,23 @@ function javaVersion(bin) {
   return m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : undefined;
 }
 
-/** Trino 476 needs Java ≥ 24.0.1: JAVA_HOME, then the JDKs under /usr/lib/jvm. */
-function findJava() {
-  const candidates = [];
-  if (process.env.LAKESPEC_JAVA_HOME) candidates.push(process.env.LAKESPEC_JAVA_HOME);
-  if (process.env.JAVA_HOME) candidates.push(process.env.JAVA_HOME);
+/** The first JDK that `accepts`: the homes named by `envVars`, then the JDKs under /usr/lib/jvm (newest first). */
+function findJdk(envVars, accepts) {
+  const candidates = envVars.map((v) => process.env[v]).filter(Boolean);
   if (existsSync('/usr/lib/jvm')) for (const d of readdirSync('/usr/lib/jvm').sort().reverse()) candidates.push(join('/usr/lib/jvm', d));
   for (const home of candidates) {
     const bin = join(home, 'bin', 'java');
     if (!existsSync(bin)) continue;
     const v = javaVersion(bin);
-    if (v && (v[0] > 24 || (v[0] === 24 && (v[1] > 0 || v[2] >= 1)))) return { home, version: v.join('.') };
+    if (v && accepts(v)) return { home, version: v.join('.') };
   }
+  return undefined;
+}
+
+/** Trino 476 needs Java ≥ 24.0.1. */
+function findJava() {
+  const found = findJdk(['LAKESPEC_JAVA_HOME', 'JAVA_HOME'], (v) => v[0] > 24 || (v[0] === 24 && (v[1] > 0 || v[2] >= 1)));
+  if (found) return found;
   throw new Error('no Java ≥ 24.0.1 found (looked at LAKESPEC_JAVA_HOME, JAVA_HOME and /usr/lib/jvm/*). Install a JDK 24+ (e.g. Temurin 25) and set LAKESPEC_JAVA_HOME.');
 }
 
@@ -127,15 +132,8 @@ step(`dbt-core ${VERSIONS.dbtCore} + dbt-duckdb ${VERSIONS.dbtDuckdb} + dbt-trin
 
 /** Spark 4.0 runs on Java 17 or 21 (not on Trino's 24+). */
 function findSparkJava() {
-  const candidates = [];
-  if (process.env.LAKESPEC_SPARK_JAVA_HOME) candidates.push(process.env.LAKESPEC_SPARK_JAVA_HOME);
-  if (existsSync('/usr/lib/jvm')) for (const d of readdirSync('/usr/lib/jvm').sort().reverse()) candidates.push(join('/usr/lib/jvm', d));
-  for (const home of candidates) {
-    const bin = join(home, 'bin', 'java');
-    if (!existsSync(bin)) continue;
-    const v = javaVersion(bin);
-    if (v && (v[0] === 17 || v[0] === 21)) return { home, version: v.join('.') };
-  }
+  const found = findJdk(['LAKESPEC_SPARK_JAVA_HOME'], (v) => v[0] === 17 || v[0] === 21);
+  if (found) return found;
   throw new Error('no Java 17 or 21 found for Spark (looked at LAKESPEC_SPARK_JAVA_HOME and /usr/lib/jvm/*). Install OpenJDK 17 or 21 and set LAKESPEC_SPARK_JAVA_HOME.');
 }
 

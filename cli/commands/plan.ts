@@ -1,4 +1,4 @@
-import { formatPlan, plan as makePlan, type Plan } from '../../reconciler/index.js';
+import { formatPlan, type Plan, planProject } from '../../reconciler/index.js';
 import { EXIT, type Io, parse, styles } from '../cli-context.js';
 import { SESSION_HELP, SESSION_OPTIONS, type Session, openSession } from '../reconcile-session.js';
 
@@ -38,9 +38,5 @@ export async function planCommand(argv: string[], io: Io): Promise<number> {
 
 /** Desired vs applied vs live (the planner only reads). */
 export async function computePlan(session: Session, allowAllDestructive: boolean): Promise<Plan> {
-  const { ir } = session.compiled;
-  const applied = await session.state.catalog.applied(ir.workspace, ir.environment);
-  const catalogs = [...new Set(ir.tables.map((t) => t.physical.catalog))];
-  const live = await session.engine.liveTables(catalogs);
-  return makePlan(session.desired, applied, { allowAllDestructive, allowances: ir.allowDestructive, live });
+  return (await planProject(session.state.catalog, session.engine, session.compiled.ir, session.desired, allowAllDestructive)).plan;
 }

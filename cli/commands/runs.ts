@@ -1,4 +1,4 @@
-import { isUuid } from '../../reconciler/index.js';
+import { isTerminalRun, isUuid } from '../../reconciler/index.js';
 import { openStateFor } from '../reconcile-session.js';
 import { EXIT, type Io, UsageError, parse, styles } from '../cli-context.js';
 
@@ -55,7 +55,7 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
         return EXIT.problems;
       }
       if (action === 'cancel') {
-        if (['succeeded', 'failed', 'cancelled'].includes(run.status)) {
+        if (isTerminalRun(run.status)) {
           io.stderr(`lakespec runs: run ${id} already ${run.status}; nothing to cancel\n`);
           return EXIT.problems;
         }

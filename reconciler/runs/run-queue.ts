@@ -4,7 +4,7 @@
 // derived from (phase, type, attempt), so a retried request neither loses nor doubles events.
 import { type ArtifactStore, digest } from '../artifacts/artifact-store.js';
 import { type Db, type Queryable, StoreError } from '../state/db.js';
-import type { Claim, CreateRunInput, NewEvent, Phase, Run, RunEvent } from './run-types.js';
+import { type Claim, type CreateRunInput, type NewEvent, type Phase, type Run, type RunEvent, isTerminalRun } from './run-types.js';
 
 export interface QueueOptions {
   /** Lease length; a worker heartbeats well within it. */
@@ -279,7 +279,7 @@ export class RunQueue {
     return this.db.transaction(async (tx) => {
       const run = (await tx.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR NO KEY UPDATE`, [runId])).rows[0];
       if (!run) throw new StoreError('not_found', `no run ${runId}`);
-      if (['succeeded', 'failed', 'cancelled'].includes(run.status)) throw new StoreError('conflict', `run ${runId} already ${run.status}`);
+      if (isTerminalRun(run.status)) throw new StoreError('conflict', `run ${runId} already ${run.status}`);
       await tx.query(
         `UPDATE phases SET status = 'cancelled', lease_token = NULL, lease_expires_at = NULL, finished_at = now()
          WHERE run_id = $1 AND status IN ('queued', 'running', 'blocked')`,

@@ -3,6 +3,11 @@
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** A run in one of these states is over: nothing of it runs again (a rerun is a new run). */
+export function isTerminalRun(status: RunStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
+
 export const PHASE_STATUSES = ['blocked', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'skipped'] as const;
 export type PhaseStatus = (typeof PHASE_STATUSES)[number];
 

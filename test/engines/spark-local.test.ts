@@ -81,6 +81,20 @@ async function runSparkJob(r: ReturnType<typeof compile>, catalog: string, pipel
   }
 }
 
+/** examples/finance computed on DuckDB (its Spark pipeline compiled for DuckDB instead): the reference hashes. */
+async function onDuckDb<T>(pipelines: string[], fn: (duck: Awaited<ReturnType<typeof openDuck>>) => Promise<T>): Promise<T> {
+  const files = readSpecFiles(root).files.map((f) => (f.path.startsWith('pipelines/') ? { ...f, text: f.text.replace('engine: spark\n  connection: spark_k8s', 'engine: trino') } : f));
+  const rd = compile(files, { environment: 'dev', gitSha: 'abc1234', backends: ['duckdb'] });
+  const duck = await openDuck({ [CATALOG]: ':memory:' }, root);
+  try {
+    await createTables(duck, rd.artifacts);
+    await runPipelines(duck, rd.artifacts, pipelines);
+    return await fn(duck);
+  } finally {
+    duck.close();
+  }
+}
+
 describe('Spark local mode: examples/finance (dev)', () => {
   it('runs the emitted job with pyspark, writing an Iceberg table Trino reads, identical to DuckDB', async () => {
     const r = compile(readSpecFiles(root).files, { environment: 'dev', gitSha: 'abc1234', backends: ['trino', 'spark'] });
@@ -110,19 +124,12 @@ describe('Spark local mode: examples/finance (dev)', () => {
     const onTrino = rowsHash((await suite.trino.query(`SELECT ${rowExpression(t.columns, 'trino')} AS r FROM ${fq}`)).rows.map((x) => String(x[0])));
     expect(onTrino.rows).toBe(10);
 
-    // The same marts on DuckDB (the Spark pipeline compiled for DuckDB instead).
-    const files = readSpecFiles(root).files.map((f) => (f.path.startsWith('pipelines/') ? { ...f, text: f.text.replace('engine: spark\n  connection: spark_k8s', 'engine: trino') } : f));
-    const rd = compile(files, { environment: 'dev', gitSha: 'abc1234', backends: ['duckdb'] });
-    const duck = await openDuck({ [CATALOG]: ':memory:' }, root);
-    try {
-      await createTables(duck, rd.artifacts);
-      await runPipelines(duck, rd.artifacts, ['erp_ingest', 'sales_silver', 'customer_marts']);
+    // The same marts on DuckDB.
+    await onDuckDb(['erp_ingest', 'sales_silver', 'customer_marts'], async (duck) => {
       const onDuck = await duckTableHash(duck, fq, t.columns);
       console.log(`top_customers: ${onTrino.rows} rows, spark→trino ${onTrino.hash.slice(0, 12)} duckdb ${onDuck.hash.slice(0, 12)}`);
       expect(onTrino).toEqual(onDuck);
-    } finally {
-      duck.close();
-    }
+    });
   });
 
   it('every pipeline on Spark from empty tables: bronze, silver and gold read by Trino equal DuckDB', async () => {
@@ -139,12 +146,7 @@ describe('Spark local mode: examples/finance (dev)', () => {
     expect(r.artifacts.filter((x) => x.kind === 'spark.job').map((x) => x.path.split('/')[1]).sort()).toEqual([...order].sort());
     for (const p of order) await runSparkJob(r, ALL_SPARK, p);
 
-    const dfiles = readSpecFiles(root).files.map((f) => (f.path.startsWith('pipelines/') ? { ...f, text: f.text.replace('engine: spark\n  connection: spark_k8s', 'engine: trino') } : f));
-    const rd = compile(dfiles, { environment: 'dev', gitSha: 'abc1234', backends: ['duckdb'] });
-    const duck = await openDuck({ [CATALOG]: ':memory:' }, root);
-    try {
-      await createTables(duck, rd.artifacts);
-      await runPipelines(duck, rd.artifacts, order);
+    await onDuckDb(order, async (duck) => {
       const report: string[] = [];
       for (const t of r.ir!.tables) {
         const onTrino = rowsHash((await suite.trino.query(`SELECT ${rowExpression(t.columns, 'trino')} AS r FROM "${ALL_SPARK}"."${t.physical.schema}"."${t.physical.table}"`)).rows.map((x) => String(x[0])));
@@ -153,8 +155,6 @@ describe('Spark local mode: examples/finance (dev)', () => {
         expect(onTrino, t.name).toEqual(onDuck);
       }
       console.log('all-Spark hashes (dev):\n  ' + report.join('\n  '));
-    } finally {
-      duck.close();
-    }
+    });
   });
 });
