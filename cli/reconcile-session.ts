@@ -3,7 +3,7 @@
 // (embedded DuckDB by default, Trino with --engine trino).
 import { join, resolve } from 'node:path';
 import { type Artifact, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { type DesiredState, DuckDbEngine, type QueueOptions, type SqlEngine, type State, TrinoEngine, desiredState, openState, redactUrl } from '../reconciler/index.js';
+import { type DesiredState, DuckDbEngine, type Executor, ExecutorSettingsError, type PhaseSpec, type QueueOptions, type SqlEngine, SqlStepExecutor, type State, TrinoEngine, desiredState, missingExecutors, openState, pipelineExecutorsFromEnv, redactUrl } from '../reconciler/index.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
 import { type Io, ProblemError, UsageError, displayPathFor, styles } from './cli-context.js';
 import { formatText, summaryLine } from './format-diagnostics.js';
@@ -47,8 +47,16 @@ export interface Session {
   desired: DesiredState;
   state: State;
   engine: SqlEngine;
+  /** What runs phases in this process: SQL steps on the engine, plus Spark and dbt when configured. */
+  executors: Executor[];
   stateDir: string;
   close(): Promise<void>;
+}
+
+/** Refuses a run some of whose phases nothing here can execute (it would wait forever). */
+export function assertExecutors(session: Session, phases: readonly PhaseSpec[]): void {
+  const missing = missingExecutors(phases, session.executors);
+  if (missing.length > 0) throw new ProblemError(`cannot run here: ${missing.join('; ')}. Nothing was started.`);
 }
 
 /** Compiles first: with errors, prints them and returns undefined (nothing is opened). */
@@ -71,6 +79,13 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
     return undefined;
   }
   const { stateDir } = stateLocation(io, values);
+  let pipelineExecutors: Executor[];
+  try {
+    pipelineExecutors = pipelineExecutorsFromEnv(io.env, { ...(engineId === 'trino' ? { trinoUrl: trinoUrl! } : {}), workDir: stateDir, filesRoot: project.root });
+  } catch (e) {
+    if (e instanceof ExecutorSettingsError) throw new UsageError(e.message);
+    throw e;
+  }
   const state = await openStateFor(io, values);
   let engine: SqlEngine;
   try {
@@ -87,6 +102,7 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
     desired: desiredState(compiled.ir),
     state,
     engine,
+    executors: [new SqlStepExecutor({ engine, filesRoot: project.root }), ...pipelineExecutors],
     stateDir,
     close: async () => {
       await engine.close().catch(() => {});

@@ -1,6 +1,6 @@
 // Runs a run's phases in this process and prints them as they progress; also renders
 // small result tables. Used by `run`, `apply --run` and `up`.
-import { type Run, type RunEvent, SqlStepExecutor, Worker, driveRun, lineageSinkFromEnv } from '../reconciler/index.js';
+import { type Run, type RunEvent, Worker, driveRun, lineageSinkFromEnv } from '../reconciler/index.js';
 import type { Io } from './cli-context.js';
 import type { Styler } from './format-diagnostics.js';
 import type { Session } from './reconcile-session.js';
@@ -8,7 +8,7 @@ import type { Session } from './reconcile-session.js';
 export async function runInProcess(session: Session, run: Run, io: Io, s: Styler, quiet = false): Promise<Run> {
   const { queue } = session.state;
   const lineage = lineageSinkFromEnv(io.env);
-  const worker = new Worker(queue, [new SqlStepExecutor({ engine: session.engine, filesRoot: session.project.root })], { idleMs: 50, ...(lineage ? { lineage } : {}) });
+  const worker = new Worker(queue, session.executors, { idleMs: 50, ...(lineage ? { lineage } : {}) });
   let seq = 0;
   const width = Math.max(...(await queue.phases(run.id)).map((p) => p.name.length), 10);
   const started = new Map<string, number>();

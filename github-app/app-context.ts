@@ -1,5 +1,5 @@
 // What the GitHub App's work needs from the rest of lakespec, passed in (IO at the edges).
-import type { SqlEngine, State } from '../reconciler/index.js';
+import type { Executor, SqlEngine, State } from '../reconciler/index.js';
 import type { GitHubClient } from './github-client.js';
 import type { RepoCache } from './repo-cache.js';
 
@@ -11,6 +11,8 @@ export interface AppContext {
   repos: RepoCache;
   /** The engine merges are applied to and plans read the live catalog from. */
   engine: SqlEngine;
+  /** Spark and dbt executors for merged pipelines that run there (from the server's settings). */
+  pipelineExecutors?: readonly Executor[];
   log: AppLog;
   /** Who holds apply locks (host:pid). */
   holder: string;

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import type { SqlEngine, State } from '../reconciler/index.js';
+import type { Executor, SqlEngine, State } from '../reconciler/index.js';
 import type { AppContext } from './app-context.js';
 import { DeliveryExecutor } from './delivery-executor.js';
 import { GitHubClient, GitHubConfigError } from './github-client.js';
@@ -65,6 +65,8 @@ export interface GitHubAppOptions {
   settings: GitHubAppSettings;
   state: State;
   engine: SqlEngine;
+  /** Spark and dbt executors for merged pipelines that run there. */
+  pipelineExecutors?: readonly Executor[];
   log: Logger;
   /** Client tuning (tests use short backoffs). */
   client?: { retryBaseMs?: number; refreshMarginMs?: number; writeSpacingMs?: number };
@@ -87,6 +89,7 @@ export class GitHubApp {
       github: this.github,
       repos: this.repos,
       engine: o.engine,
+      ...(o.pipelineExecutors ? { pipelineExecutors: o.pipelineExecutors } : {}),
       log,
       holder: `${hostname()}:${process.pid}`,
       ...(o.settings.publicUrl ? { detailsUrl: (id: string) => `${o.settings.publicUrl}/api/v1/runs/${id}` } : {}),

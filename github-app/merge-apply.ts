@@ -3,7 +3,7 @@
 // phases and ends with its outcome. Merges of one repository and environment are applied
 // one after the other (a lease on github_apply_heads), and a commit that is an ancestor of
 // the one applied last is not applied: an older commit never overwrites a newer one.
-import { ApplyBlockedError, ApplyFailedError, type Phase, type Run, SqlStepExecutor, type SqlStepInput, Worker, affectedPipelines, applyPlan, desiredState, driveRun, isTerminalRun, pipelinePlans, planProject, runPhases, sleep } from '../reconciler/index.js';
+import { ApplyBlockedError, ApplyFailedError, type Executor, type Phase, type Run, SqlStepExecutor, Worker, affectedPipelines, applyPlan, desiredState, driveRun, isTerminalRun, missingExecutors, planProject, runPhases, sleep } from '../reconciler/index.js';
 import type { AppContext } from './app-context.js';
 import { annotationsOf, applyProgress, phasesTable, planResult } from './check-output.js';
 import { CHECK, CheckRuns } from './check-runs.js';
@@ -65,6 +65,17 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
       const desired = desiredState(ir);
       const { plan: p, applied: appliedState } = await planProject(ctx.state.catalog, ctx.engine, ir, desired);
       const planned = planResult(p, manifest.setHash);
+      // Run the pipelines the merge affects (or all, or none, as configured).
+      const mode = project.config.merges.run;
+      // A re-requested apply (GitHub's "Re-run") runs the pipelines again even with nothing to change.
+      const names = mode === 'none' ? [] : mode === 'all' || item.rerequested ? ir.pipelines.map((x) => x.name) : affectedPipelines(p, ir);
+      const phases = runPhases(ir, project.artifacts, ctx.engine.id, names).map((ph) => ({ ...ph, input: { ...(ph.input as object), filesRoot: project.specsRoot } }));
+      // Refused before anything is applied when this server cannot run what the merge needs.
+      const missing = missingExecutors(phases, executorsOf(ctx, project.specsRoot));
+      if (missing.length > 0) {
+        await checks.complete(checkId, 'failure', { title: 'Not applied: an executor is missing', summary: `Not applied: this lakespec server cannot run the pipelines the merge affects.\n\n${missing.map((m) => `- ${m}`).join('\n')}\n\n${planned.output.summary}` });
+        return { outcome: 'missing-executor' };
+      }
       await checks.inProgress(checkId, { title: `Applying: ${planned.output.title}`, summary: planned.output.summary });
       let deployment: string | undefined;
       try {
@@ -82,16 +93,11 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
       }
       await setApplied(ctx, lockKey, item.sha);
 
-      // Run the pipelines the merge affects (or all, or none, as configured).
-      const mode = project.config.merges.run;
-      // A re-requested apply (GitHub's "Re-run") runs the pipelines again even with nothing to change.
-      const names = mode === 'none' ? [] : mode === 'all' || item.rerequested ? ir.pipelines.map((x) => x.name) : affectedPipelines(p, ir);
       const head = `**Applied** \`${item.sha.slice(0, 12)}\` to ${env} on ${ctx.engine.id}${deployment ? ` (deployment \`${deployment}\`)` : ' (nothing to change)'}: ${planned.output.title}.`;
       if (names.length === 0) {
         await checks.complete(checkId, 'success', { title: `Applied; no pipelines to run`, summary: `${head}\n\nNo pipelines are affected.\n\n${planned.output.summary}` });
         return { outcome: 'applied', deployment: deployment ?? null };
       }
-      const phases = runPhases(ir, pipelinePlans(project.artifacts, ctx.engine.id), ctx.engine.id, names).map((ph) => ({ ...ph, input: { ...(ph.input as SqlStepInput), filesRoot: project.specsRoot } }));
       const run = await ctx.state.queue.createRun({
         workspace: ir.workspace,
         environment: env,
@@ -120,9 +126,14 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
   }
 }
 
+/** What runs a merge's phases in this process: SQL steps on the app's engine, plus Spark and dbt when configured. */
+function executorsOf(ctx: AppContext, filesRoot: string): Executor[] {
+  return [new SqlStepExecutor({ engine: ctx.engine, filesRoot }), ...(ctx.pipelineExecutors ?? [])];
+}
+
 /** Runs the run's phases here (its files are in this checkout) and reports progress; returns the finished run. */
 async function followRun(ctx: AppContext, run: Run, filesRoot: string, report: (r: Run, phases: Phase[]) => Promise<void>, signal: AbortSignal): Promise<Run> {
-  const worker = new Worker(ctx.state.queue, [new SqlStepExecutor({ engine: ctx.engine, filesRoot })], { runId: run.id, idleMs: 50, log: ctx.log });
+  const worker = new Worker(ctx.state.queue, executorsOf(ctx, filesRoot), { runId: run.id, idleMs: 50, log: ctx.log });
   const every = ctx.progressEveryMs ?? 2000;
   let lastReport = 0;
   let lastShape = '';

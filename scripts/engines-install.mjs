@@ -6,6 +6,8 @@
 // package, installed by npm install.) Idempotent and pinned; downloads come from Maven
 // Central and PyPI, whose clients verify checksums, into a cache outside the clone
 // ($LAKESPEC_ENGINES_DIR, default ~/.cache/lakespec) so a second run takes seconds.
+// A real kube-apiserver (built from the Go module proxy: Kubernetes publishes no binaries
+// this machine can reach) with etcd from Debian, for the Spark executor's Kubernetes mode.
 // Writes engines.json there; fails with a message naming what is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ export const VERSIONS = {
   pyspark: '4.0.1',
   icebergSpark: '1.10.0',
   postgresJdbc: '42.7.4',
+  kubernetes: '1.34.2',
 };
 const TRINO_PLUGINS = ['iceberg', 'tpch', 'memory'];
 
@@ -161,6 +164,51 @@ step(`pyspark ${VERSIONS.pyspark} + iceberg-spark-runtime ${VERSIONS.icebergSpar
   if (v !== VERSIONS.pyspark) throw new Error(`pyspark reports ${v}, expected ${VERSIONS.pyspark}`);
   writeFileSync(join(venv, '.complete'), '');
   return 'installed';
+});
+
+step('etcd (for the kube-apiserver)', () => {
+  const which = () => spawnSync('sh', ['-c', 'command -v etcd'], { encoding: 'utf8' }).stdout.trim();
+  let bin = process.env.LAKESPEC_ETCD ?? which();
+  if (!bin) {
+    // Debian's package; as root on the project's machines. Elsewhere, install etcd 3.4+ yourself.
+    if (process.getuid?.() !== 0 || !spawnSync('sh', ['-c', 'command -v apt-get']).stdout.length) throw new Error('etcd is not installed: install etcd 3.4+ (Debian: apt-get install etcd-server) or set LAKESPEC_ETCD');
+    run('apt-get', ['install', '-y', '-q', 'etcd-server'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    bin = which();
+  }
+  const v = /etcd Version: (\S+)/.exec(run(bin, ['--version']))?.[1];
+  if (!v) throw new Error(`${bin} does not report an etcd version`);
+  manifest.etcd = bin;
+  return `${v} at ${bin}`;
+});
+
+step(`kube-apiserver ${VERSIONS.kubernetes} (built from the Go module proxy)`, () => {
+  const dir = join(cache, `kubernetes-${VERSIONS.kubernetes}`);
+  const bin = join(dir, 'kube-apiserver');
+  manifest.kubeApiserver = bin;
+  if (existsSync(join(dir, '.complete'))) return 'cached';
+  if (spawnSync('go', ['version']).status !== 0) throw new Error('Go is needed to build the kube-apiserver (install Go 1.24+)');
+  // k8s.io/kubernetes points its k8s.io/* staging modules at local folders; a wrapper module
+  // pins them to their published versions (v0.X.Y for Kubernetes 1.X.Y) instead.
+  const minor = VERSIONS.kubernetes.replace(/^1\./, '0.');
+  const modText = run('curl', ['-fsSL', '--retry', '3', `https://proxy.golang.org/k8s.io/kubernetes/@v/v${VERSIONS.kubernetes}.mod`]);
+  const staging = [...modText.matchAll(/^\s*(k8s\.io\/[a-z0-9-]+) => \.\/staging\//gm)].map((m) => m[1]);
+  if (staging.length < 10) throw new Error('unexpected k8s.io/kubernetes go.mod (no staging replaces found)');
+  const work = `${dir}.partial`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const goVersion = /^go (\S+)/m.exec(modText)?.[1] ?? '1.24.0';
+  writeFileSync(join(work, 'go.mod'), `module lakespec.dev/kube-apiserver-build\n\ngo ${goVersion}\n\nrequire k8s.io/kubernetes v${VERSIONS.kubernetes}\n\n${staging.map((m) => `replace ${m} => ${m} v${minor}`).join('\n')}\n`);
+  writeFileSync(join(work, 'tools.go'), '//go:build tools\n\npackage tools\n\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver"\n');
+  const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
+  run('go', ['mod', 'tidy'], { cwd: work, env });
+  const ldflags = ['-s', '-w', `-X k8s.io/component-base/version.gitVersion=v${VERSIONS.kubernetes}`, '-X k8s.io/component-base/version.gitMajor=1', `-X k8s.io/component-base/version.gitMinor=${VERSIONS.kubernetes.split('.')[1]}`].join(' ');
+  run('go', ['build', '-ldflags', ldflags, '-o', join(work, 'kube-apiserver'), 'k8s.io/kubernetes/cmd/kube-apiserver'], { cwd: work, env });
+  const v = run(join(work, 'kube-apiserver'), ['--version']).trim();
+  if (!v.includes(VERSIONS.kubernetes)) throw new Error(`the built kube-apiserver reports "${v}"`);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(work, dir);
+  writeFileSync(join(dir, '.complete'), '');
+  return 'built';
 });
 
 writeFileSync(join(cache, 'engines.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import { ApplyBlockedError, ApplyFailedError, affectedPipelines, applyPlan, formatPlan, pipelinePlans, runPhases } from '../../reconciler/index.js';
+import { ApplyBlockedError, ApplyFailedError, affectedPipelines, applyPlan, formatPlan, runPhases } from '../../reconciler/index.js';
 import { EXIT, type Io, parse, styles } from '../cli-context.js';
-import { SESSION_HELP, SESSION_OPTIONS, type Session, openSession } from '../reconcile-session.js';
+import { SESSION_HELP, SESSION_OPTIONS, type Session, assertExecutors, openSession } from '../reconcile-session.js';
 import { runInProcess } from '../run-progress.js';
 import { computePlan } from './plan.js';
 
@@ -47,6 +47,10 @@ export async function applyAndMaybeRun(
   const { ir } = session.compiled;
   const p = await computePlan(session, o.allowAll);
   if (!o.json) io.stdout(formatPlan(p, s) + '\n');
+  // What the run after the apply will need, checked before anything is applied.
+  const names = o.run ? (o.run === 'all' ? ir.pipelines.map((x) => x.name) : affectedPipelines(p, ir)) : [];
+  const phases = names.length > 0 ? runPhases(ir, session.artifacts, session.engine.id, names) : [];
+  assertExecutors(session, phases);
   const applied = await session.state.catalog.applied(ir.workspace, ir.environment);
   let deploymentId: string | undefined;
   try {
@@ -77,11 +81,9 @@ export async function applyAndMaybeRun(
   }
   let runResult: { id: string; status: string } | undefined;
   if (o.run) {
-    const names = o.run === 'all' ? ir.pipelines.map((x) => x.name) : affectedPipelines(p, ir);
     if (names.length === 0) {
       if (!o.json) io.stdout('No pipelines affected; nothing to run.\n');
     } else {
-      const plans = pipelinePlans(session.artifacts, session.engine.id);
       const run = await session.state.queue.createRun({
         workspace: ir.workspace,
         environment: ir.environment,
@@ -89,7 +91,7 @@ export async function applyAndMaybeRun(
         gitSha: ir.gitSha,
         trigger: 'apply',
         requester: o.requester,
-        phases: runPhases(ir, plans, session.engine.id, names),
+        phases,
         inputManifest: { manifestHash: session.manifestHash, specHash: ir.specHash, deployment: deploymentId ?? null, engine: session.engine.id, pipelines: names },
       });
       if (!o.json) io.stdout(`Run ${run.id}: ${names.join(', ')} on ${session.engine.id}\n\n`);

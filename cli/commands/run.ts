@@ -1,6 +1,6 @@
-import { pipelinePlans, runPhases, withDownstream } from '../../reconciler/index.js';
+import { runPhases, withDownstream } from '../../reconciler/index.js';
 import { EXIT, type Io, UsageError, parse, styles } from '../cli-context.js';
-import { SESSION_HELP, SESSION_OPTIONS, openSession } from '../reconcile-session.js';
+import { SESSION_HELP, SESSION_OPTIONS, assertExecutors, openSession } from '../reconcile-session.js';
 import { runInProcess } from '../run-progress.js';
 
 export const runHelp = `Usage: lakespec run <pipeline>[,<pipeline>...] [dir] [options]
@@ -53,6 +53,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       return EXIT.problems;
     }
     const requester = values.requester ?? io.env.USER ?? 'cli';
+    const phases = runPhases(ir, session.artifacts, session.engine.id, names);
+    // Queued for other workers, a run may need executors this process lacks; run here, it may not.
+    if (!values['queue-only']) assertExecutors(session, phases);
     const run = await session.state.queue.createRun({
       workspace: ir.workspace,
       environment: ir.environment,
@@ -60,7 +63,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       gitSha: ir.gitSha,
       trigger: 'manual',
       requester,
-      phases: runPhases(ir, pipelinePlans(session.artifacts, session.engine.id), session.engine.id, names),
+      phases,
       inputManifest: { manifestHash: session.manifestHash, specHash: ir.specHash, engine: session.engine.id, pipelines: names },
     });
     if (values['queue-only']) {

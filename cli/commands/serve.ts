@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { GitHubApp, GitHubConfigError, githubSettingsFromEnv } from '../../github-app/index.js';
 import { Auth } from '../../reconciler/api/auth.js';
 import { createOpsApi } from '../../reconciler/api/ops-api.js';
-import { DuckDbEngine, type Executor, SqlStepExecutor, TrinoEngine, Worker, lineageSinkFromEnv } from '../../reconciler/index.js';
+import { DuckDbEngine, type Executor, ExecutorSettingsError, PIPELINE_EXECUTOR_ENV, SqlStepExecutor, TrinoEngine, Worker, lineageSinkFromEnv, pipelineExecutorsFromEnv } from '../../reconciler/index.js';
 import { EXIT, type Io, ProblemError, UsageError, VERSION, parse } from '../cli-context.js';
 import { openStateFor, stateLocation } from '../reconcile-session.js';
 
@@ -37,6 +37,9 @@ POST /github/webhooks and its workers check pull requests and apply merges. Opti
 LAKESPEC_GITHUB_API_URL (GitHub Enterprise), LAKESPEC_GITHUB_ENGINE (duckdb or trino),
 LAKESPEC_GITHUB_CACHE (repository cache), LAKESPEC_GITHUB_REDELIVER_SECONDS (300),
 LAKESPEC_PUBLIC_URL (links from the checks to the run).
+
+Spark and dbt pipelines (docs/engines.md) run when their executor is configured:
+${PIPELINE_EXECUTOR_ENV}
 `;
 
 export async function serveCommand(argv: string[], io: Io): Promise<number> {
@@ -89,6 +92,13 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   const githubEngine = io.env.LAKESPEC_GITHUB_ENGINE ?? 'duckdb';
   if (github && githubEngine !== 'duckdb' && githubEngine !== 'trino') throw new UsageError('LAKESPEC_GITHUB_ENGINE must be duckdb or trino');
   if (github && githubEngine === 'trino' && !trinoUrl) throw new UsageError('LAKESPEC_GITHUB_ENGINE=trino needs --trino-url (or LAKESPEC_TRINO_URL)');
+  let pipelineExecutors: Executor[];
+  try {
+    pipelineExecutors = workers > 0 ? pipelineExecutorsFromEnv(io.env, { ...(trinoUrl ? { trinoUrl } : {}), workDir: stateDir, filesRoot: project }) : [];
+  } catch (e) {
+    if (e instanceof ExecutorSettingsError) throw new UsageError(e.message);
+    throw e;
+  }
   const state = await openStateFor(io, values, { leaseSeconds });
   const { queue } = state;
   let githubApp: GitHubApp | undefined;
@@ -103,10 +113,11 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
     duck = await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project });
     const executors: Executor[] = [new SqlStepExecutor({ engine: duck, filesRoot: project })];
     if (trinoUrl) executors.push(new SqlStepExecutor({ engine: new TrinoEngine({ server: trinoUrl, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }), filesRoot: project }));
+    executors.push(...pipelineExecutors);
     if (github) {
       const engine = githubEngine === 'trino' ? new TrinoEngine({ server: trinoUrl!, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }) : duck;
       try {
-        githubApp = new GitHubApp({ settings: github, state, engine, log });
+        githubApp = new GitHubApp({ settings: github, state, engine, pipelineExecutors, log });
       } catch (e) {
         await state.close();
         if (e instanceof GitHubConfigError) throw new ProblemError(`GitHub App: ${e.message}`);

@@ -3,8 +3,10 @@
 // artifacts; a failing model or test fails the phase for good, a connection problem is
 // retried.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
 import { ExecutionError, type Executor, type PhaseContext } from './executor.js';
 
 export interface DbtBuildInput {
@@ -12,13 +14,21 @@ export interface DbtBuildInput {
   pipeline: string;
   /** Model names (= dataset names) to build, with their tests. */
   models: string[];
+  /** The compiled dbt project's files (path → text), when the phase carries it. */
+  project?: Record<string, string>;
+  lineage?: { inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] };
 }
 
 export interface DbtExecutorOptions {
   /** The dbt executable (from the project's virtual environment). */
   dbt: string;
-  /** The compiled dbt project of the phase's commit (dbt_project.yml and profiles.yml inside). */
-  projectDir: string | ((ctx: PhaseContext) => string | Promise<string>);
+  /**
+   * The compiled dbt project of the phase's commit (dbt_project.yml and profiles.yml inside).
+   * Without it, the project the phase carries is written under `workDir`.
+   */
+  projectDir?: string | ((ctx: PhaseContext) => string | Promise<string>);
+  /** Where carried projects are written, one folder per project content hash (default: the OS temp folder). */
+  workDir?: string;
   /** Environment for dbt: LAKESPEC_DBT_TARGET (duckdb | trino), LAKESPEC_DUCKDB_DIR, LAKESPEC_TRINO_*. */
   env: NodeJS.ProcessEnv;
 }
@@ -34,7 +44,7 @@ export class DbtExecutor implements Executor {
   async execute(raw: unknown, ctx: PhaseContext): Promise<Record<string, unknown>> {
     const input = raw as DbtBuildInput;
     if (!input || input.kind !== 'dbt-build' || !Array.isArray(input.models) || input.models.length === 0) throw new ExecutionError('phase input is not a dbt-build with models', true);
-    const project = typeof this.options.projectDir === 'function' ? await this.options.projectDir(ctx) : this.options.projectDir;
+    const project = await this.projectFor(input, ctx);
     if (!existsSync(join(project, 'dbt_project.yml'))) throw new ExecutionError(`no dbt project at ${project}`, true);
     const args = ['build', '--select', ...input.models, '--project-dir', project, '--profiles-dir', project];
     await ctx.progress(`dbt ${args.slice(0, 2 + input.models.length).join(' ')}`);
@@ -55,6 +65,34 @@ export class DbtExecutor implements Executor {
     }
     return output_;
   }
+
+  private async projectFor(input: DbtBuildInput, ctx: PhaseContext): Promise<string> {
+    const given = this.options.projectDir;
+    if (given !== undefined) return typeof given === 'function' ? await given(ctx) : given;
+    if (!input.project || typeof input.project !== 'object') throw new ExecutionError('the phase carries no dbt project and the executor has no project folder', true);
+    return materializeProject(input.project, this.options.workDir ?? join(tmpdir(), 'lakespec-dbt'));
+  }
+}
+
+/**
+ * Writes a carried dbt project into a folder named by its content hash. dbt writes target/
+ * and logs/ inside; the same project is reused by later phases (dbt's partial parse then
+ * helps), and a different commit gets a folder of its own.
+ */
+export function materializeProject(files: Record<string, string>, workDir: string): string {
+  const h = createHash('sha256');
+  for (const path of Object.keys(files).sort()) h.update(path).update('\0').update(files[path]!).update('\0');
+  const dir = join(workDir, h.digest('hex').slice(0, 16));
+  if (existsSync(join(dir, '.complete'))) return dir;
+  for (const [path, text] of Object.entries(files)) {
+    const target = resolve(dir, path);
+    // Paths come from the compiler, but a phase input is data: never write outside the folder.
+    if (!target.startsWith(dir + sep)) throw new ExecutionError(`dbt project path escapes its folder: ${path}`, true);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  }
+  writeFileSync(join(dir, '.complete'), '');
+  return dir;
 }
 
 function lastLines(text: string, n = 5): string {

@@ -19,6 +19,19 @@ export interface SparkJobInput {
   sparkConf: Record<string, string>;
   /** Where the job's file sources are (LAKESPEC_FILES_ROOT). */
   filesRoot?: string;
+  /** The compiled SparkApplication (the Kubernetes mode creates it; local mode reads its sparkConf). */
+  application?: SparkApplicationManifest;
+  /** The ConfigMap holding job.py, created beside the SparkApplication. */
+  configMap?: Record<string, unknown>;
+  lineage?: { inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] };
+}
+
+/** The parts of a compiled SparkApplication the executors read. */
+export interface SparkApplicationManifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: { sparkConf?: Record<string, string>; [key: string]: unknown };
 }
 
 export interface SparkLocalOptions {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
-import { DbtExecutor, DuckDbEngine, LocalArtifactStore, RunQueue, SqlStepExecutor, Worker, migrate, openPglite, pipelinePlans, runPhases } from '../../reconciler/index.js';
+import { DbtExecutor, DuckDbEngine, LocalArtifactStore, RunQueue, SqlStepExecutor, Worker, migrate, openPglite, runPhases } from '../../reconciler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { engines } from '../harness/engines.js';
 import { EXAMPLES } from '../helpers/paths.js';
@@ -34,7 +34,7 @@ describe('dbt executor (dbt-duckdb) through the run queue', () => {
       const duck = await DuckDbEngine.open({ dataDir: duckDir, filesRoot: root });
       await duck.prepare(['dev_lakehouse']);
       for (const t of ir.tables) for (const s of duck.backend.tableStatements(t)) await duck.run(s);
-      const ingest = await queue.createRun({ workspace: 'finance', environment: 'dev', specSlug: 'finance/erp_ingest', gitSha: ir.gitSha, trigger: 'test', requester: 't', phases: runPhases(ir, pipelinePlans(r.artifacts, 'duckdb'), 'duckdb', ['erp_ingest']) });
+      const ingest = await queue.createRun({ workspace: 'finance', environment: 'dev', specSlug: 'finance/erp_ingest', gitSha: ir.gitSha, trigger: 'test', requester: 't', phases: runPhases(ir, r.artifacts, 'duckdb', ['erp_ingest']) });
       const w1 = new Worker(queue, [new SqlStepExecutor({ engine: duck, filesRoot: root })], { idleMs: 10 });
       while (await w1.runOnce());
       expect((await queue.getRun(ingest.id))!.status).toBe('succeeded');

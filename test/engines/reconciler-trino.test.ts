@@ -22,7 +22,6 @@ import {
   migrate,
   openPglite,
   openPostgres,
-  pipelinePlans,
   plan,
   runPhases,
 } from '../../reconciler/index.js';
@@ -48,7 +47,7 @@ async function applyAndRun(db: Db, engine: SqlEngine, files = readSpecFiles(root
   const p = plan(desired, applied, { live });
   await applyPlan(store, engine, { ir, desired, applied, plan: p, manifestHash: r.manifest!.setHash, requester: 'tests', holder: 'tests' });
   const names = ['erp_ingest', 'sales_silver'];
-  const run = await queue.createRun({ workspace: ir.workspace, environment: 'dev', specSlug: 'finance/trino', gitSha: ir.gitSha, trigger: 'test', requester: 'tests', phases: runPhases(ir, pipelinePlans(r.artifacts, engine.id), engine.id, names) });
+  const run = await queue.createRun({ workspace: ir.workspace, environment: 'dev', specSlug: 'finance/trino', gitSha: ir.gitSha, trigger: 'test', requester: 'tests', phases: runPhases(ir, r.artifacts, engine.id, names) });
   const worker = new Worker(queue, [new SqlStepExecutor({ engine, filesRoot: root })], { idleMs: 10 });
   while (await worker.runOnce());
   return { plan: p, run: (await queue.getRun(run.id))!, phases: await queue.phases(run.id), store, ir };

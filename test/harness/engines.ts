@@ -13,6 +13,8 @@ export interface Engines {
   sparkSubmit: string;
   sparkPython: string;
   sparkJars: string[];
+  etcd: string;
+  kubeApiserver: string;
   versions: Record<string, string>;
 }
 
@@ -28,6 +30,8 @@ export function engines(): Engines {
     ['Java for Spark', join(e.sparkJavaHome ?? '/nonexistent', 'bin', 'java')],
     ['pyspark (spark-submit)', e.sparkSubmit ?? '/nonexistent'],
     ...(e.sparkJars ?? ['/nonexistent/iceberg-spark-runtime.jar']).map((j) => ['a Spark jar', j] as const),
+    ['etcd', e.etcd ?? '/nonexistent/etcd'],
+    ['kube-apiserver', e.kubeApiserver ?? '/nonexistent/kube-apiserver'],
   ] as const) {
     if (!existsSync(path)) throw new Error(`${what} is missing at ${path}: run \`npm run engines:install\``);
   }

@@ -19,7 +19,6 @@ import {
   desiredState,
   migrate,
   openPglite,
-  pipelinePlans,
   plan,
   runPhases,
 } from '../../reconciler/index.js';
@@ -42,7 +41,7 @@ async function runProject(files: SourceFile[], filesRoot: string, lineageFile?: 
     const p = plan(desired, await store.applied(ir.workspace, 'dev'));
     await applyPlan(store, engine, { ir, desired, applied: await store.applied(ir.workspace, 'dev'), plan: p, manifestHash: r.manifest!.setHash, requester: 't', holder: 't' });
     const names = ir.pipelines.map((x) => x.name);
-    const run = await queue.createRun({ workspace: ir.workspace, environment: 'dev', specSlug: 'all', gitSha: ir.gitSha, trigger: 'test', requester: 't', phases: runPhases(ir, pipelinePlans(r.artifacts, 'duckdb'), 'duckdb', names) });
+    const run = await queue.createRun({ workspace: ir.workspace, environment: 'dev', specSlug: 'all', gitSha: ir.gitSha, trigger: 'test', requester: 't', phases: runPhases(ir, r.artifacts, 'duckdb', names) });
     const worker = new Worker(queue, [new SqlStepExecutor({ engine, filesRoot })], { idleMs: 10, ...(lineageFile ? { lineage: new FileLineageSink(lineageFile) } : {}) });
     while (await worker.runOnce());
     return { run: (await queue.getRun(run.id))!, phases: await queue.phases(run.id), artifacts: await queue.runArtifacts(run.id), events: await queue.events(run.id), store: new LocalArtifactStore(artifactsDir) };
