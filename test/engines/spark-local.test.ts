@@ -13,6 +13,7 @@ import { engines } from '../harness/engines.js';
 import { useTrino } from '../harness/trino-suite.js';
 import { createTables, duckTableHash, openDuck, rowExpression, rowsHash, runPipelines } from '../helpers/duckdb-pipelines.js';
 import { EXAMPLES } from '../helpers/paths.js';
+import { testCatalogConf } from '../helpers/spark-catalog.js';
 import { splitSql } from '../helpers/split-sql.js';
 import { extractFile } from '../helpers/trino-pipelines.js';
 
@@ -50,17 +51,7 @@ function sparkExecutor(catalog: string, job: string): SparkLocalExecutor {
     python: e.sparkPython,
     jars: e.sparkJars,
     // This machine's catalog instead of the cluster's REST catalog on S3.
-    confOverrides: {
-      [`spark.sql.catalog.${catalog}.type`]: 'jdbc',
-      [`spark.sql.catalog.${catalog}.uri`]: `jdbc:postgresql://127.0.0.1:${suite.pg.port}/iceberg_catalog`,
-      [`spark.sql.catalog.${catalog}.jdbc.user`]: 'lakespec',
-      [`spark.sql.catalog.${catalog}.jdbc.password`]: 'lakespec',
-      [`spark.sql.catalog.${catalog}.warehouse`]: `file://${suite.trino.warehouse}/${catalog}`,
-      [`spark.sql.catalog.${catalog}.io-impl`]: 'org.apache.iceberg.hadoop.HadoopFileIO',
-      [`spark.sql.catalog.${catalog}.s3.endpoint`]: null,
-      [`spark.sql.catalog.${catalog}.s3.path-style-access`]: null,
-      [`spark.sql.catalog.${catalog}.client.region`]: null,
-    },
+    confOverrides: testCatalogConf(catalog, suite.pg.port, suite.trino.warehouse),
     env: secretEnv,
     filesRoot: root,
   });
