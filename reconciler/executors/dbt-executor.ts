@@ -82,7 +82,7 @@ export class DbtExecutor implements Executor {
 export function materializeProject(files: Record<string, string>, workDir: string): string {
   const h = createHash('sha256');
   for (const path of Object.keys(files).sort()) h.update(path).update('\0').update(files[path]!).update('\0');
-  const dir = join(workDir, h.digest('hex').slice(0, 16));
+  const dir = resolve(workDir, h.digest('hex').slice(0, 16));
   if (existsSync(join(dir, '.complete'))) return dir;
   for (const [path, text] of Object.entries(files)) {
     const target = resolve(dir, path);
