@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../compiler/index.js';
+import { type BackendId, compile } from '../../compiler/index.js';
 import {
   type DbtBuildInput,
   DbtExecutor,
@@ -26,7 +26,7 @@ import { EXAMPLES } from '../helpers/paths.js';
 const root = join(EXAMPLES, 'finance');
 const ALL = ['customer_marts', 'erp_ingest', 'finance_marts', 'sales_silver'];
 
-function compiled(backends: string[]) {
+function compiled(backends: BackendId[]) {
   const r = compile(readSpecFiles(root).files, { environment: 'dev', gitSha: 'e'.repeat(40), backends });
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return r;
@@ -54,13 +54,13 @@ describe('run phases per engine', () => {
     );
     expect(phases.filter((p) => p.executor !== 'trino')).toHaveLength(2);
     // Every dependency names a phase of this run that comes earlier.
-    for (const p of phases) for (const d of p.dependsOn) {
+    for (const p of phases) for (const d of p.dependsOn ?? []) {
       expect(byName.has(d), `${p.name} → ${d}`).toBe(true);
       expect(order.indexOf(d)).toBeLessThan(order.indexOf(p.name));
     }
     // The marts wait for the silver steps they read.
-    expect(byName.get('customer_marts.spark')!.dependsOn).toEqual(expect.arrayContaining(['sales_silver.partners', 'sales_silver.sale_orders']));
-    expect(byName.get('finance_marts.dbt')!.dependsOn.some((d) => d.startsWith('sales_silver.'))).toBe(true);
+    expect(byName.get('customer_marts.spark')!.dependsOn ?? []).toEqual(expect.arrayContaining(['sales_silver.partners', 'sales_silver.sale_orders']));
+    expect((byName.get('finance_marts.dbt')!.dependsOn ?? []).some((d) => d.startsWith('sales_silver.'))).toBe(true);
 
     const spark = byName.get('customer_marts.spark')!.input as SparkJobInput;
     expect(spark.kind).toBe('spark-job');
