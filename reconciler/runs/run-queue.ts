@@ -92,15 +92,35 @@ export class RunQueue {
    * Claims the next runnable phase: queued, due, its dependencies succeeded, its run live.
    * Expired leases are first put back in the queue. Returns null when nothing is runnable.
    */
-  async claim(worker: string, executors?: readonly string[], workspace?: string | null, options: { start?: boolean; runId?: string } = {}): Promise<Claim | null> {
+  async claim(worker: string, executors?: readonly string[], workspace?: string | null, options: ClaimOptions = {}): Promise<Claim | null> {
     // Reaping is a scan; once a second per process is plenty (leases are seconds long).
     if (Date.now() - this.lastReap >= 1000) {
       this.lastReap = Date.now();
       await this.reapExpiredLeases();
     }
+    return this.claimWith(this.db, worker, executors, workspace, options);
+  }
+
+  /**
+   * Completes a phase and claims the next runnable one in the same transaction: one commit
+   * (one WAL flush) instead of two for a worker that goes on working. The claim sees the
+   * completion, so a phase that only waited for this one can be the next. If anything fails,
+   * neither happened: the caller retries the completion.
+   */
+  async completeAndClaim(phaseId: string, token: string, output: unknown, next: { worker: string; executors?: readonly string[]; workspace?: string | null } & ClaimOptions): Promise<{ phase: Phase; next: Claim | null }> {
+    if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<Phase>(COMPLETE_SQL, [phaseId, token, JSON.stringify(output ?? {})], { prepare: 'lakespec_complete_phase' });
+      if (!r.rows[0]) await this.holding(tx, phaseId, token); // throws the 409
+      const claimed = await this.claimWith(tx, next.worker, next.executors, next.workspace, next);
+      return { phase: r.rows[0]!, next: claimed };
+    });
+  }
+
+  private async claimWith(q: Queryable, worker: string, executors: readonly string[] | undefined, workspace: string | null | undefined, options: ClaimOptions): Promise<Claim | null> {
     // One statement (one round trip, its own transaction): pick, lease, mark the run
     // running, and record PHASE_CLAIMED. SKIP LOCKED lets concurrent claimers pass each other.
-    const r = await this.db.query<Phase & { lease_token: string; r_workspace: string; r_environment: string; r_spec_slug: string; r_git_sha: string }>(
+    const r = await q.query<Phase & { lease_token: string; r_workspace: string; r_environment: string; r_spec_slug: string; r_git_sha: string }>(
       `WITH picked AS (
          -- Written so that the plan walks phases_runnable in order and stops at the first
          -- match: the run and dependency tests are per-row subplans (a join or anti-join here
@@ -120,8 +140,10 @@ export class RunQueue {
          FROM picked WHERE phases.id = picked.id
          RETURNING phases.*
        ), started AS (
+         -- A scalar subquery, not IN (…): the planner then uses the primary key instead of
+         -- scanning every queued run.
          UPDATE runs SET status = 'running', started_at = coalesce(started_at, now())
-         WHERE id IN (SELECT run_id FROM claimed) AND status = 'queued'
+         WHERE id = (SELECT run_id FROM claimed) AND status = 'queued'
        ), logged AS (
          INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload)
          SELECT c.id || ':PHASE_CLAIMED:' || c.attempts, c.run_id, c.workspace_id, c.name, 'info', 'PHASE_CLAIMED',
@@ -139,6 +161,7 @@ export class RunQueue {
               r.workspace_id AS r_workspace, r.environment AS r_environment, r.spec_slug AS r_spec_slug, r.git_sha AS r_git_sha
        FROM claimed c JOIN runs r ON r.id = c.run_id`,
       [executors ? [...executors] : null, workspace ?? null, this.leaseSeconds, worker, options.start === true, options.runId ?? null],
+      { prepare: 'lakespec_claim' },
     );
     const p = r.rows[0];
     if (!p) return null;
@@ -261,7 +284,7 @@ export class RunQueue {
     if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
     // One round trip: the phase, its event, closing the run and waking workers happen in
     // lakespec_complete_phase() (migration 2), atomically.
-    const r = await this.db.query<Phase>(`SELECT ${PHASE_COLUMNS} FROM lakespec_complete_phase($1::uuid, $2, $3::jsonb)`, [phaseId, token, JSON.stringify(output ?? {})]);
+    const r = await this.db.query<Phase>(COMPLETE_SQL, [phaseId, token, JSON.stringify(output ?? {})], { prepare: 'lakespec_complete_phase' });
     if (r.rows[0]) return r.rows[0];
     return this.db.transaction(async (tx) => this.holding(tx, phaseId, token)); // throws the 409
   }
@@ -451,6 +474,15 @@ export class RunQueue {
     );
     return r.rowCount > 0;
   }
+}
+
+const COMPLETE_SQL = `SELECT ${PHASE_COLUMNS} FROM lakespec_complete_phase($1::uuid, $2, $3::jsonb)`;
+
+export interface ClaimOptions {
+  /** Record PHASE_STARTED with the claim (a worker that starts at once). */
+  start?: boolean;
+  /** Only this run's phases. */
+  runId?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -44,10 +44,26 @@ export class Worker {
 
   /** Claims and runs one phase; false when nothing was runnable. */
   async runOnce(): Promise<boolean> {
-    const claim = await this.queue.claim(this.id, [...this.executors.keys()], null, { start: true, ...(this.runId ? { runId: this.runId } : {}) });
+    const claim = await this.queue.claim(this.id, [...this.executors.keys()], null, this.claimOptions());
     if (!claim) return false;
-    await this.execute(claim);
+    await this.execute(claim, false);
     return true;
+  }
+
+  /**
+   * Like runOnce, but each successful phase is completed together with claiming the next
+   * (one commit instead of two): goes on until nothing is runnable for this worker. For
+   * loop(); runOnce stays one phase per call for callers that report between phases.
+   */
+  private async runChain(): Promise<boolean> {
+    let claim = await this.queue.claim(this.id, [...this.executors.keys()], null, this.claimOptions());
+    if (!claim) return false;
+    while (claim) claim = await this.execute(claim, true);
+    return true;
+  }
+
+  private claimOptions() {
+    return { start: true, ...(this.runId ? { runId: this.runId } : {}) };
   }
 
   /** Runs until `until()` says stop (or stop() is called); database hiccups are waited out. */
@@ -76,7 +92,7 @@ export class Worker {
   private async loopBody(until: () => boolean | Promise<boolean>, idle: () => Promise<void>, backoff: number): Promise<void> {
     while (!this.stopping && !(await until())) {
       try {
-        const worked = await this.runOnce();
+        const worked = await this.runChain();
         backoff = this.idleMs;
         if (!worked) await idle();
       } catch (e) {
@@ -94,7 +110,8 @@ export class Worker {
     this.stopping = true;
   }
 
-  private async execute(claim: Claim): Promise<void> {
+  /** Runs one claimed phase and records its outcome; returns the next claim when it took one. */
+  private async execute(claim: Claim, chain: boolean): Promise<Claim | null> {
     const executor = this.executors.get(claim.executor)!;
     const abort = new AbortController();
     const lease = { phaseId: claim.phaseId, token: claim.token };
@@ -151,16 +168,21 @@ export class Worker {
     }
     if (lost) {
       this.log('warn', 'lease lost; result discarded', { phase: claim.phase, run: claim.runId });
-      return;
+      return null;
     }
     if (lineageRun) await this.sendLineage(runEvent(outcome.ok ? 'COMPLETE' : 'FAIL', lineageRun, new Date(), outcome.ok ? undefined : outcome.error.message));
     try {
+      if (outcome.ok && chain && !this.stopping) {
+        const executors = [...this.executors.keys()];
+        return (await retryDb(() => q.completeAndClaim(claim.phaseId, claim.token, outcome.output, { worker: this.id, executors, ...this.claimOptions() }))).next;
+      }
       if (outcome.ok) await retryDb(() => q.completePhase(claim.phaseId, claim.token, outcome.output));
       else await retryDb(() => q.failPhase(claim.phaseId, claim.token, outcome.error.message, { terminal: outcome.error.terminal, ...(outcome.error.output ? { output: outcome.error.output } : {}) }));
     } catch (e) {
       if (e instanceof StoreError && e.code === 'conflict') this.log('warn', 'phase no longer ours at completion', { phase: claim.phase, error: e.message });
       else throw e;
     }
+    return null;
   }
 
   private async sendLineage(event: Record<string, unknown>): Promise<void> {

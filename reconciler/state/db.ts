@@ -6,8 +6,17 @@ export interface QueryResult<T> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  prepare?: string;
+}
+
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /**
+   * `prepare` names a statement the server keeps parsed per connection (PostgreSQL servers):
+   * for the hot, fixed statements of the run queue, whose parsing and planning otherwise cost
+   * more than their execution. Never for SQL built from data.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<T>>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 // PostgreSQL servers through `pg`: a pool, one client per transaction.
 import pg from 'pg';
-import type { Db, QueryResult, Queryable } from './db.js';
+import type { Db, QueryOptions, QueryResult, Queryable } from './db.js';
 
 export interface PgOptions {
   max?: number;
@@ -13,8 +13,8 @@ export function openPostgres(connectionString: string, options: PgOptions = {}):
   // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
-      const r = await c.query(sql, params as unknown[]);
+    async query<T>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<T>> {
+      const r = options?.prepare ? await c.query({ name: options.prepare, text: sql, values: params as unknown[] }) : await c.query(sql, params as unknown[]);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
     },
     async exec(sql: string) {

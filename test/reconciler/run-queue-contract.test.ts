@@ -113,6 +113,29 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
     }
   });
 
+  it('completes a phase and claims the next in one transaction; a stale token does neither', async () => {
+    const s = await backend.open({ leaseSeconds: 1, retryBaseMs: 1 });
+    try {
+      const run = await s.queue.createRun(input());
+      const extract = (await s.queue.claim('w1'))!;
+      // The dependent phase becomes claimable by the completion it is claimed with.
+      const { phase, next } = await s.queue.completeAndClaim(extract.phaseId, extract.token, { rows: 1 }, { worker: 'w1', start: true });
+      expect(phase.status).toBe('succeeded');
+      expect(next).toMatchObject({ runId: run.id, phase: 'load', attempt: 1 });
+      // A token whose lease ran out: no completion, and nothing claimed with it.
+      await sleep(1300);
+      const other = await s.queue.createRun(input({ phases: [{ name: 'only', executor: 'test', input: {} }] }));
+      await conflict(s.queue.completeAndClaim(next!.phaseId, next!.token, {}, { worker: 'w1' }));
+      const phases = await s.queue.phases(other.id);
+      expect(phases.map((p) => p.status)).toEqual(['queued']);
+      const types = (await s.queue.events(run.id)).map((e) => e.type);
+      expect(types.filter((t) => t === 'PHASE_SUCCEEDED')).toHaveLength(1);
+      expect(types.filter((t) => t === 'PHASE_STARTED')).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('retries transient failures with backoff, never terminal ones', async () => {
     const s = await backend.open({ retryBaseMs: 400, retryMaxMs: 400, random: () => 1 });
     try {
