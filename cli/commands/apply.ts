@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { ApplyBlockedError, ApplyFailedError, affectedPipelines, applyPlan, formatPlan, runPhases } from '../../reconciler/index.js';
+import { ApplyBlockedError, ApplyFailedError, PIPELINE_EXECUTOR_ENV, affectedPipelines, applyPlan, formatPlan, runPhases } from '../../reconciler/index.js';
 import { EXIT, type Io, parse, styles } from '../cli-context.js';
 import { SESSION_HELP, SESSION_OPTIONS, type Session, assertExecutors, openSession } from '../reconcile-session.js';
 import { runInProcess } from '../run-progress.js';
@@ -17,6 +17,9 @@ ${SESSION_HELP}
   --run                then run the affected pipelines (changed ones and downstream)
   --requester NAME     who is applying (default: $USER)
   -h, --help           show this help
+
+With --engine trino, Spark and dbt pipelines (docs/engines.md) need their executor:
+${PIPELINE_EXECUTOR_ENV}
 
 Exit status: 0 applied, 1 spec errors, blocked plan or failed apply/run, 2 usage error.
 `;

@@ -1,4 +1,4 @@
-import { runPhases, withDownstream } from '../../reconciler/index.js';
+import { PIPELINE_EXECUTOR_ENV, runPhases, withDownstream } from '../../reconciler/index.js';
 import { EXIT, type Io, UsageError, parse, styles } from '../cli-context.js';
 import { SESSION_HELP, SESSION_OPTIONS, assertExecutors, openSession } from '../reconcile-session.js';
 import { runInProcess } from '../run-progress.js';
@@ -7,8 +7,8 @@ export const runHelp = `Usage: lakespec run <pipeline>[,<pipeline>...] [dir] [op
        lakespec run --all [dir] [options]
 
 Runs pipelines of the applied specs under dir (default: .) now: a run is recorded in the
-state store with one phase per step, tied to the commit, and executed by this process
-(or, with --queue-only, left for "lakespec worker" processes).
+state store with one phase per step (one per Spark or dbt pipeline), tied to the commit,
+and executed by this process (or, with --queue-only, left for "lakespec worker" processes).
 
 Options:
 ${SESSION_HELP}
@@ -17,6 +17,9 @@ ${SESSION_HELP}
   --queue-only         create the run and exit without executing it
   --requester NAME     who is running it (default: $USER)
   -h, --help           show this help
+
+With --engine trino, Spark and dbt pipelines (docs/engines.md) need their executor:
+${PIPELINE_EXECUTOR_ENV}
 
 Exit status: 0 run succeeded (or queued), 1 failed, 2 usage error.
 `;
