@@ -20,6 +20,35 @@ export async function runInProcess(session: Session, run: Run, io: Io, s: Styler
   });
 }
 
+/** What the executors report (SQL steps: rows and checks; dbt: models and tests; Spark: steps and the application). */
+interface PhaseOutput {
+  rows?: number;
+  checks?: Record<string, unknown>;
+  models?: number;
+  pass?: number;
+  warn?: number;
+  steps?: string[];
+  warnings?: number;
+  application?: string;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function outcome(out: PhaseOutput, s: Styler): string {
+  if (typeof out.rows === 'number') {
+    const checks = out.checks ? Object.keys(out.checks).length : 0;
+    return `${String(out.rows).padStart(6)} rows${checks ? s.dim(`, ${plural(checks, 'check')}`) : ''}`;
+  }
+  if (typeof out.models === 'number') {
+    return `${plural(out.models, 'model')}${s.dim(`, ${plural(out.pass ?? 0, 'test')} passed${out.warn ? `, ${plural(out.warn, 'warning')}` : ''}`)} (dbt)`;
+  }
+  if (Array.isArray(out.steps)) {
+    const where = out.application ? `SparkApplication ${out.application}` : 'Spark';
+    return `${out.steps.join(', ')}${s.dim(`${out.warnings ? `, ${plural(out.warnings, 'warning')}` : ''} (${where})`)}`;
+  }
+  return '';
+}
+
 function eventLine(e: RunEvent, width: number, s: Styler, started: Map<string, number>): string {
   const name = (e.phase ?? '').padEnd(width);
   switch (e.type) {
@@ -27,11 +56,9 @@ function eventLine(e: RunEvent, width: number, s: Styler, started: Map<string, n
       started.set(e.phase ?? '', new Date(e.at).getTime());
       return '';
     case 'PHASE_SUCCEEDED': {
-      const out = (e.payload.output ?? {}) as { rows?: number; checks?: Record<string, unknown> };
       const t0 = started.get(e.phase ?? '');
       const secs = t0 ? ` ${s.dim(`${((new Date(e.at).getTime() - t0) / 1000).toFixed(2)} s`)}` : '';
-      const checks = out.checks ? Object.keys(out.checks).length : 0;
-      return `  ${s.green('✔')} ${name} ${String(out.rows ?? '').padStart(6)} rows${checks ? s.dim(`, ${checks} check${checks === 1 ? '' : 's'}`) : ''}${secs}\n`;
+      return `  ${s.green('✔')} ${name} ${outcome((e.payload.output ?? {}) as PhaseOutput, s)}${secs}\n`;
     }
     case 'PHASE_FAILED':
       return `  ${e.level === 'error' ? s.red('✖') : s.yellow('↻')} ${name} ${e.message.replace(`${e.phase} `, '')}\n`;

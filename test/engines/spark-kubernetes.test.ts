@@ -55,6 +55,8 @@ let operator: SparkOperatorStandIn;
 const forcedFailures = new Map<string, string>();
 /** Drivers wait here while a test holds the gate (to act while an application is RUNNING). */
 let gate: Promise<void> = Promise.resolve();
+/** Each table's content hash after the first mixed run, to compare the second run (the CLI's) with. */
+const firstRun = new Map<string, { rows: number; hash: string }>();
 
 const runDriver: DriverRunner = async (app, job, env, signal) => {
   await Promise.race([gate, new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
@@ -231,6 +233,7 @@ describe('Spark on Kubernetes: examples/finance (dev) through the run queue', ()
         report.push(`${t.name} (${ir.pipelines.find((p) => p.name === t.producer?.pipeline)?.engine}): ${onTrino.rows} rows, ${onTrino.hash.slice(0, 12)} = duckdb ${onDuck.hash.slice(0, 12)}`);
         expect(onTrino.rows, t.name).toBeGreaterThan(0);
         expect(onTrino, t.name).toEqual(onDuck);
+        firstRun.set(fq, onTrino);
       }
       console.log('mixed run (trino + dbt-trino + Spark on Kubernetes) hashes:\n  ' + report.join('\n  '));
     } finally {
@@ -335,8 +338,17 @@ describe('Spark on Kubernetes from the CLI', () => {
     const run = await runCli(['run', 'erp_ingest,sales_silver,finance_marts,customer_marts', ...args], ROOT, env);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     console.log(run.stdout);
-    expect(run.stdout).toMatch(/customer_marts\.spark/);
-    expect(run.stdout).toMatch(/finance_marts\.dbt/);
+    expect(run.stdout).toMatch(/✔ customer_marts\.spark\s+top_customers \(SparkApplication lakespec-finance-customer-marts-dev-[0-9a-f]{10}\)/);
+    expect(run.stdout).toMatch(/✔ finance_marts\.dbt\s+2 models, \d+ tests passed \(dbt\)/);
     expect(operator.submissions.length - before).toBe(1);
+
+    // A second run of the same specs (this one from the CLI) leaves every table with the same content.
+    expect(firstRun.size).toBe(13);
+    const tables = compile(financeFiles(), { environment: 'dev', gitSha: 'abc1234', backends: ['trino'] }).ir!.tables;
+    for (const [fq, first] of firstRun) {
+      const t = tables.find((x) => fq === `"${x.physical.catalog}"."${x.physical.schema}"."${x.physical.table}"`)!;
+      const again = rowsHash((await suite.trino.query(`SELECT ${rowExpression(t.columns, 'trino')} AS r FROM ${fq}`)).rows.map((x) => String(x[0])));
+      expect(again, fq).toEqual(first);
+    }
   });
 });
