@@ -44,15 +44,18 @@ export class DbtBackend implements Backend {
       return memo.tables.get(t, deps, () => {
         const entry = toYaml([this.tableProperties(t, relation, !step)]);
         // Pre-indented for where it goes: a model list (2) or a source's table list (6).
-        return { entry: step ? indentLines(entry, '  ') : indentLines(entry, '      '), model: step ? this.model(t, step, relation) : undefined };
-      }) as { entry: string; model?: string };
+        // The model is kept as an artifact object: an unchanged one is then the same object
+        // next time, and the manifest reuses its hash.
+        const model: Artifact | undefined = step ? { path: `dbt/models/${t.layer}/${t.name}.sql`, kind: 'dbt.model', content: this.model(t, step, relation) } : undefined;
+        return { entry: step ? indentLines(entry, '  ') : indentLines(entry, '      '), model };
+      }) as { entry: string; model?: Artifact };
     };
 
     // Sources: datasets lakespec loads itself (ingest steps) or that nothing produces.
     const sourceTables = ir.tables.filter((t) => !isModel(t));
     if (sourceTables.length > 0) {
       const bySchema = new Map<string, IRTable[]>();
-      for (const t of sourceTables) bySchema.set(sourceName(t), [...(bySchema.get(sourceName(t)) ?? []), t]);
+      for (const t of sourceTables) groupInto(bySchema, sourceName(t), t);
       let text = 'version: 2\nsources:\n';
       for (const [schema, ts] of [...bySchema.entries()].sort(([a], [b]) => byString(a, b))) {
         const head = { name: schema, description: `Tables loaded by lakespec ingest steps (${ir.environment}).`, database: ts[0]!.physical.catalog, schema, loader: 'lakespec' };
@@ -63,9 +66,9 @@ export class DbtBackend implements Backend {
 
     // Models, grouped by layer.
     const byLayer = new Map<string, IRTable[]>();
-    for (const t of ir.tables.filter(isModel)) byLayer.set(t.layer, [...(byLayer.get(t.layer) ?? []), t]);
+    for (const t of ir.tables.filter(isModel)) groupInto(byLayer, t.layer, t);
     for (const [layer, ts] of [...byLayer.entries()].sort(([a], [b]) => byString(a, b))) {
-      for (const t of ts) artifacts.push({ path: `dbt/models/${layer}/${t.name}.sql`, kind: 'dbt.model', content: piece(t).model! });
+      for (const t of ts) artifacts.push(piece(t).model!);
       artifacts.push({
         path: `dbt/models/${layer}/_${layer}__models.yml`,
         kind: 'dbt.properties',
@@ -159,7 +162,7 @@ export class DbtBackend implements Backend {
   private tableProperties(t: IRTable, relation: (n: string) => string, isSource: boolean): object {
     const columnTests = new Map<string, object[]>();
     const modelTests: object[] = [];
-    const add = (col: string, test: object) => columnTests.set(col, [...(columnTests.get(col) ?? []), test]);
+    const add = (col: string, test: object) => groupInto(columnTests, col, test);
     for (const c of t.checks) {
       const config = c.severity === 'warn' ? { config: { severity: 'warn' } } : {};
       const name = `${t.name}__${c.name}`;
@@ -264,3 +267,10 @@ where {% if min_rows is not none %}row_count < {{ min_rows }}{% endif %}
   {% if max_rows is not none %}row_count > {{ max_rows }}{% endif %}
 {% endtest %}
 `;
+
+/** Appends to a group (spreading into a new array per item made grouping 10k tables quadratic). */
+function groupInto<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
+  const g = groups.get(key);
+  if (g) g.push(value);
+  else groups.set(key, [value]);
+}
