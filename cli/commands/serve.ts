@@ -26,6 +26,8 @@ Options:
   --host H             serve: address (default: 127.0.0.1)
   --workers 0|1        serve: run a worker in this process too (default: 1)
   --lease SECONDS      lease length (default: 30)
+  --concurrency N      phases a worker runs at once (default: 1). More suits phases that
+                       mostly wait on Trino, Spark or dbt; the embedded DuckDB has one writer
   --drain              worker: exit once nothing is runnable (for scripts and CI)
   -h, --help           show this help
 
@@ -62,6 +64,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
       host: { type: 'string' },
       workers: { type: 'string' },
       lease: { type: 'string' },
+      concurrency: { type: 'string' },
       drain: { type: 'boolean' },
     },
     0,
@@ -78,6 +81,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   const port = int(values.port, '--port', 8080, 0, 65535);
   const workers = mode === 'worker' ? 1 : int(values.workers, '--workers', 1, 0, 1);
   const leaseSeconds = int(values.lease, '--lease', 30, 2, 3600);
+  const concurrency = int(values.concurrency, '--concurrency', 1, 1, 64);
   const { stateDir } = stateLocation(io, values);
   const project = resolve(io.cwd, values.project ?? '.');
   const trinoUrl = values['trino-url'] ?? io.env.LAKESPEC_TRINO_URL;
@@ -126,7 +130,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
       executors.push(githubApp.executor);
     }
     const lineage = lineageSinkFromEnv(io.env);
-    worker = new Worker(queue, executors, { id: `${mode}-${process.pid}`, log: (level, msg, fields) => log[level]({ ...fields }, msg), ...(lineage ? { lineage } : {}) });
+    worker = new Worker(queue, executors, { id: `${mode}-${process.pid}`, concurrency, log: (level, msg, fields) => log[level]({ ...fields }, msg), ...(lineage ? { lineage } : {}) });
     if (mode === 'worker' && values.drain) {
       // Run until a pass finds nothing runnable (retries waiting on backoff keep it going).
       const w = worker;

@@ -117,7 +117,45 @@ export class RunQueue {
     });
   }
 
+  /** Claims up to `limit` runnable phases at once (a worker with that many free slots): one statement for all. */
+  async claimMany(worker: string, executors: readonly string[] | undefined, limit: number, options: ClaimOptions = {}): Promise<Claim[]> {
+    if (Date.now() - this.lastReap >= 1000) {
+      this.lastReap = Date.now();
+      await this.reapExpiredLeases();
+    }
+    return this.claimManyWith(this.db, worker, executors, null, options, limit);
+  }
+
+  /**
+   * Completes several phases and claims up to `next.limit` in one transaction (one statement
+   * each): a worker with several slots reports what finished together. A phase whose lease
+   * is no longer held is not completed (it is missing from `completed`); the others are.
+   */
+  async completeManyAndClaim(
+    done: readonly { phaseId: string; token: string; output: unknown }[],
+    next: { worker: string; executors?: readonly string[]; limit: number } & ClaimOptions,
+  ): Promise<{ completed: Set<string>; next: Claim[] }> {
+    // Phases of the same run are completed in one order everywhere (run, then phase): two
+    // workers completing phases of the same runs then lock those rows in the same order.
+    const items = done.filter((d) => isUuid(d.phaseId)).map((d) => ({ ...d, output: JSON.stringify(d.output ?? {}) }));
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<{ id: string }>(
+        `SELECT ph.id FROM (SELECT c.* FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS c(id, token, output) JOIN phases p ON p.id = c.id ORDER BY p.run_id, p.id) c
+         CROSS JOIN LATERAL lakespec_complete_phase(c.id, c.token, c.output) AS ph`,
+        [items.map((d) => d.phaseId), items.map((d) => d.token), items.map((d) => d.output)],
+        { prepare: 'lakespec_complete_many' },
+      );
+      const completed = new Set(r.rows.map((x) => x.id));
+      const claimed = next.limit > 0 ? await this.claimManyWith(tx, next.worker, next.executors, null, next, next.limit) : [];
+      return { completed, next: claimed };
+    });
+  }
+
   private async claimWith(q: Queryable, worker: string, executors: readonly string[] | undefined, workspace: string | null | undefined, options: ClaimOptions): Promise<Claim | null> {
+    return (await this.claimManyWith(q, worker, executors, workspace, options, 1))[0] ?? null;
+  }
+
+  private async claimManyWith(q: Queryable, worker: string, executors: readonly string[] | undefined, workspace: string | null | undefined, options: ClaimOptions, limit: number): Promise<Claim[]> {
     // One statement (one round trip, its own transaction): pick, lease, mark the run
     // running, and record PHASE_CLAIMED. SKIP LOCKED lets concurrent claimers pass each other.
     const r = await q.query<Phase & { lease_token: string; r_workspace: string; r_environment: string; r_spec_slug: string; r_git_sha: string }>(
@@ -133,17 +171,17 @@ export class RunQueue {
            AND (SELECT r.status FROM runs r WHERE r.id = p.run_id) IN ('queued', 'running')
            AND (cardinality(p.depends_on) = 0 OR NOT EXISTS (SELECT 1 FROM phases d WHERE d.run_id = p.run_id AND d.position = ANY(p.depends_on) AND d.status <> 'succeeded'))
          ORDER BY p.available_at
-         LIMIT 1 FOR UPDATE OF p SKIP LOCKED
+         LIMIT $7::integer FOR UPDATE OF p SKIP LOCKED
        ), claimed AS (
          UPDATE phases SET status = 'running', attempts = phases.attempts + 1, lease_token = gen_random_uuid(),
            lease_expires_at = now() + make_interval(secs => $3::double precision), heartbeat_at = now(), worker = $4::text, started_at = now(), error = NULL
          FROM picked WHERE phases.id = picked.id
          RETURNING phases.*
        ), started AS (
-         -- A scalar subquery, not IN (…): the planner then uses the primary key instead of
+         -- = ANY(ARRAY(…)), not IN (…): the planner then uses the primary key instead of
          -- scanning every queued run.
          UPDATE runs SET status = 'running', started_at = coalesce(started_at, now())
-         WHERE id = (SELECT run_id FROM claimed) AND status = 'queued'
+         WHERE id = ANY(ARRAY(SELECT run_id FROM claimed)) AND status = 'queued'
        ), logged AS (
          INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload)
          SELECT c.id || ':PHASE_CLAIMED:' || c.attempts, c.run_id, c.workspace_id, c.name, 'info', 'PHASE_CLAIMED',
@@ -160,12 +198,10 @@ export class RunQueue {
        SELECT ${PHASE_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, c.lease_token::text AS lease_token,
               r.workspace_id AS r_workspace, r.environment AS r_environment, r.spec_slug AS r_spec_slug, r.git_sha AS r_git_sha
        FROM claimed c JOIN runs r ON r.id = c.run_id`,
-      [executors ? [...executors] : null, workspace ?? null, this.leaseSeconds, worker, options.start === true, options.runId ?? null],
+      [executors ? [...executors] : null, workspace ?? null, this.leaseSeconds, worker, options.start === true, options.runId ?? null, limit],
       { prepare: 'lakespec_claim' },
     );
-    const p = r.rows[0];
-    if (!p) return null;
-    return {
+    return r.rows.map((p) => ({
       runId: p.run_id,
       phaseId: p.id,
       phase: p.name,
@@ -177,7 +213,7 @@ export class RunQueue {
       timeoutSeconds: p.timeout_seconds,
       leaseExpiresAt: p.lease_expires_at!,
       run: { workspace_id: p.r_workspace, environment: p.r_environment, spec_slug: p.r_spec_slug, git_sha: p.r_git_sha },
-    };
+    }));
   }
 
   /** Phases whose lease ran out (their worker died or hung) go back to the queue, or fail when out of attempts. */

@@ -16,6 +16,12 @@ export interface WorkerOptions {
   lineage?: LineageSink;
   /** Claim only this run's phases (a caller that drives one run to its end). */
   runId?: string;
+  /**
+   * Phases this worker runs at once (default 1). With more, it claims as many as it has free
+   * slots in one statement, and completes the phases that finished meanwhile together with
+   * claiming the next ones, in one transaction.
+   */
+  concurrency?: number;
   /** Called for every notable thing (structured logging lives at the edge). */
   log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -28,6 +34,7 @@ export class Worker {
   private readonly log: NonNullable<WorkerOptions['log']>;
   private readonly lineage: LineageSink | undefined;
   private readonly runId: string | undefined;
+  private readonly concurrency: number;
 
   constructor(
     private readonly queue: RunQueue,
@@ -40,13 +47,14 @@ export class Worker {
     this.log = options.log ?? (() => {});
     this.lineage = options.lineage;
     this.runId = options.runId;
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   }
 
   /** Claims and runs one phase; false when nothing was runnable. */
   async runOnce(): Promise<boolean> {
     const claim = await this.queue.claim(this.id, [...this.executors.keys()], null, this.claimOptions());
     if (!claim) return false;
-    await this.execute(claim, false);
+    await this.execute(claim, 'complete');
     return true;
   }
 
@@ -58,7 +66,7 @@ export class Worker {
   private async runChain(): Promise<boolean> {
     let claim = await this.queue.claim(this.id, [...this.executors.keys()], null, this.claimOptions());
     if (!claim) return false;
-    while (claim) claim = await this.execute(claim, true);
+    while (claim) claim = (await this.execute(claim, 'chain')).next ?? null;
     return true;
   }
 
@@ -83,7 +91,8 @@ export class Worker {
         wake = done;
       });
     try {
-      await this.loopBody(until, idle, backoff);
+      if (this.concurrency > 1) await this.pool(until, idle);
+      else await this.loopBody(until, idle, backoff);
     } finally {
       await unlisten?.();
     }
@@ -106,12 +115,75 @@ export class Worker {
     }
   }
 
+  /**
+   * Up to `concurrency` phases at once. Whatever finished while the last batch was being
+   * recorded is completed in one transaction that also claims phases for the free slots;
+   * no waiting is added to form batches.
+   */
+  private async pool(until: () => boolean | Promise<boolean>, idle: () => Promise<void>): Promise<void> {
+    const executors = [...this.executors.keys()];
+    const running = new Map<string, Promise<void>>();
+    const finished: { claim: Claim; output: Record<string, unknown> }[] = [];
+    let wake = () => {};
+    const start = (claim: Claim) => {
+      const task = this.execute(claim, 'defer')
+        .then((r) => void (r.output && finished.push({ claim, output: r.output })))
+        .catch((e: Error) => this.log('error', 'recording a phase failed', { phase: claim.phase, error: e.message }))
+        .finally(() => {
+          running.delete(claim.phaseId);
+          wake();
+        });
+      running.set(claim.phaseId, task);
+    };
+    const record = async (limit: number) => {
+      const batch = finished.splice(0);
+      try {
+        const r = await retryDb(() => this.queue.completeManyAndClaim(batch.map((d) => ({ phaseId: d.claim.phaseId, token: d.claim.token, output: d.output })), { worker: this.id, executors, limit, ...this.claimOptions() }));
+        for (const d of batch) if (!r.completed.has(d.claim.phaseId)) this.log('warn', 'phase no longer ours at completion', { phase: d.claim.phase, run: d.claim.runId });
+        for (const c of r.next) start(c);
+      } catch (e) {
+        // Not recorded: their leases run out and the phases are claimed again.
+        this.log('error', 'completing phases failed', { phases: batch.map((d) => d.claim.phase), error: (e as Error).message });
+        throw e;
+      }
+    };
+    let backoff = this.idleMs;
+    while (!this.stopping && !(await until())) {
+      const changed = new Promise<void>((r) => (wake = r));
+      try {
+        const free = this.concurrency - running.size;
+        if (finished.length > 0) {
+          await record(free);
+        } else if (free > 0 && (await this.queue.claimMany(this.id, executors, free, this.claimOptions()).then((cs) => (cs.forEach(start), cs.length))) > 0) {
+          // claimed: go round again
+        } else if (running.size === 0) {
+          await idle();
+        } else {
+          await changed;
+        }
+        backoff = this.idleMs;
+      } catch (e) {
+        if (isTransientDbError(e)) this.log('warn', 'state store unavailable; retrying', { error: (e as Error).message, retry_in_ms: backoff });
+        else this.log('error', 'worker iteration failed', { error: (e as Error).message, stack: (e as Error).stack, retry_in_ms: backoff });
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+    // Stopping: let what runs finish, and record it without claiming more.
+    await Promise.all(running.values());
+    if (finished.length > 0) await record(0).catch(() => undefined);
+  }
+
   stop(): void {
     this.stopping = true;
   }
 
-  /** Runs one claimed phase and records its outcome; returns the next claim when it took one. */
-  private async execute(claim: Claim, chain: boolean): Promise<Claim | null> {
+  /**
+   * Runs one claimed phase and records its outcome. 'chain' completes it together with
+   * claiming the next (returned); 'defer' leaves a success to the caller to record (its
+   * output is returned); failures are always recorded here.
+   */
+  private async execute(claim: Claim, mode: 'complete' | 'chain' | 'defer'): Promise<{ next?: Claim | null; output?: Record<string, unknown> }> {
     const executor = this.executors.get(claim.executor)!;
     const abort = new AbortController();
     const lease = { phaseId: claim.phaseId, token: claim.token };
@@ -168,13 +240,14 @@ export class Worker {
     }
     if (lost) {
       this.log('warn', 'lease lost; result discarded', { phase: claim.phase, run: claim.runId });
-      return null;
+      return {};
     }
     if (lineageRun) await this.sendLineage(runEvent(outcome.ok ? 'COMPLETE' : 'FAIL', lineageRun, new Date(), outcome.ok ? undefined : outcome.error.message));
     try {
-      if (outcome.ok && chain && !this.stopping) {
+      if (outcome.ok && mode === 'defer') return { output: outcome.output };
+      if (outcome.ok && mode === 'chain' && !this.stopping) {
         const executors = [...this.executors.keys()];
-        return (await retryDb(() => q.completeAndClaim(claim.phaseId, claim.token, outcome.output, { worker: this.id, executors, ...this.claimOptions() }))).next;
+        return { next: (await retryDb(() => q.completeAndClaim(claim.phaseId, claim.token, outcome.output, { worker: this.id, executors, ...this.claimOptions() }))).next };
       }
       if (outcome.ok) await retryDb(() => q.completePhase(claim.phaseId, claim.token, outcome.output));
       else await retryDb(() => q.failPhase(claim.phaseId, claim.token, outcome.error.message, { terminal: outcome.error.terminal, ...(outcome.error.output ? { output: outcome.error.output } : {}) }));
@@ -182,7 +255,7 @@ export class Worker {
       if (e instanceof StoreError && e.code === 'conflict') this.log('warn', 'phase no longer ours at completion', { phase: claim.phase, error: e.message });
       else throw e;
     }
-    return null;
+    return {};
   }
 
   private async sendLineage(event: Record<string, unknown>): Promise<void> {

@@ -1,7 +1,8 @@
 // npm run bench:queue — lakespec's run queue side by side with graphile-worker 0.17 on the
 // same real PostgreSQL server, in one run:
-//  1. throughput: N one-phase runs (jobs) queued first, then drained by 4 concurrent
-//     workers in one process; claims (claim + execute no-op + complete) per second;
+//  1. throughput: N one-phase runs (jobs) queued first, then drained by one worker running
+//     4 at once (graphile: a runner with concurrency 4); claims (claim + execute no-op +
+//     complete) per second;
 //  2. latency: runs (jobs) enqueued at a fixed rate; enqueue → claim latency p50 / p99,
 //     and how many were lost (never executed).
 // graphile-worker is unbatched (its defaults). Both wake on LISTEN/NOTIFY and poll as fallback.
@@ -31,7 +32,8 @@ async function lakespecThroughput(url: string): Promise<number> {
   for (let i = 0; i < N; i++) await queue.createRun(input(i));
   let done = 0;
   const noop: Executor = { id: 'noop', execute: async () => (done++, {}) };
-  const workers = Array.from({ length: CONCURRENCY }, (_, i) => new Worker(queue, [noop], { id: `w${i}`, idleMs: 50 }));
+  // One worker running 4 phases at once, as graphile-worker's runner runs 4 jobs at once.
+  const workers = [new Worker(queue, [noop], { id: 'w', idleMs: 50, concurrency: CONCURRENCY })];
   const t0 = performance.now();
   await Promise.all(workers.map((w) => w.loop(() => done >= N)));
   const secs = (performance.now() - t0) / 1000;
@@ -45,7 +47,7 @@ async function lakespecLatency(url: string): Promise<{ p50: number; p99: number;
   const queue = new RunQueue(db, new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'bench-q-'))));
   const lat: number[] = [];
   const noop: Executor = { id: 'noop2', execute: async (input) => (lat.push(Date.now() - (input as { t: number }).t), {}) };
-  const workers = Array.from({ length: CONCURRENCY }, (_, i) => new Worker(queue, [noop], { id: `l${i}`, idleMs: 250 }));
+  const workers = [new Worker(queue, [noop], { id: 'l', idleMs: 250, concurrency: CONCURRENCY })];
   const total = RATE * SECONDS;
   let stop = false;
   const loops = workers.map((w) => w.loop(() => stop));

@@ -3,7 +3,7 @@
 // stored once) → complete; expiry, retries with backoff, terminal errors, cancellation,
 // reruns, append-only events, and row-level security between workspaces.
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CreateRunInput, StoreError, digest, sleep } from '../../reconciler/index.js';
+import { type CreateRunInput, type Executor, StoreError, Worker, digest, sleep } from '../../reconciler/index.js';
 import { BACKENDS, stopServer } from './state-backends.js';
 
 afterAll(stopServer, 60_000);
@@ -131,6 +131,64 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
       const types = (await s.queue.events(run.id)).map((e) => e.type);
       expect(types.filter((t) => t === 'PHASE_SUCCEEDED')).toHaveLength(1);
       expect(types.filter((t) => t === 'PHASE_STARTED')).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('completes several phases and claims several in one transaction; a stale token is left out', async () => {
+    const s = await backend.open({ leaseSeconds: 1, retryBaseMs: 1 });
+    try {
+      const one = await s.queue.createRun(input({ phases: [{ name: 'a', executor: 'test', input: {} }] }));
+      await s.queue.createRun(input());
+      const claims = await s.queue.claimMany('w', ['test'], 5);
+      expect(claims.map((c) => c.phase).sort()).toEqual(['a', 'extract']); // `load` waits for `extract`
+      const a = claims.find((c) => c.phase === 'a')!;
+      const extract = claims.find((c) => c.phase === 'extract')!;
+      const r = await s.queue.completeManyAndClaim(
+        [
+          { phaseId: a.phaseId, token: '00000000-0000-0000-0000-000000000000', output: {} },
+          { phaseId: extract.phaseId, token: extract.token, output: { ok: true } },
+        ],
+        { worker: 'w', executors: ['test'], limit: 5, start: true },
+      );
+      expect([...r.completed]).toEqual([extract.phaseId]);
+      // What the completion made runnable is claimed in the same transaction.
+      expect(r.next.map((c) => c.phase)).toEqual(['load']);
+      expect((await s.queue.phases(one.id))[0]!.status).toBe('running');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a worker running several phases at once executes every phase exactly once, in dependency order', async () => {
+    const s = await backend.open();
+    try {
+      const runs: { id: string }[] = [];
+      for (let i = 0; i < 12; i++) runs.push(await s.queue.createRun(input({ specSlug: `x/${i}` })));
+      const executed: string[] = [];
+      const seen = new Set<string>();
+      const test: Executor = {
+        id: 'test',
+        execute: async (_input, ctx) => {
+          // A dependent phase never starts before what it depends on finished.
+          if (ctx.claim.phase === 'load') expect(seen.has(`${ctx.claim.runId}:extract`)).toBe(true);
+          await sleep(Math.random() * 5);
+          executed.push(`${ctx.claim.runId}:${ctx.claim.phase}`);
+          seen.add(`${ctx.claim.runId}:${ctx.claim.phase}`);
+          return {};
+        },
+      };
+      const worker = new Worker(s.queue, [test], { id: 'pool', idleMs: 10, concurrency: 4 });
+      await worker.loop(async () => (await s.queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded'));
+      expect(executed).toHaveLength(24);
+      expect(new Set(executed).size).toBe(24);
+      for (const run of runs) {
+        const types = (await s.queue.events(run.id)).map((e) => e.type);
+        expect(types.filter((t) => t === 'PHASE_SUCCEEDED')).toHaveLength(2);
+        expect(types.filter((t) => t === 'PHASE_STARTED')).toHaveLength(2);
+        expect(types.at(-1)).toBe('RUN_SUCCEEDED');
+      }
     } finally {
       await s.close();
     }
