@@ -104,30 +104,36 @@ export async function startKubernetes(e: Engines, timeoutMs = 90_000): Promise<K
     await stop();
     return new Error(`${why}\n${l}`);
   };
-  // Ready: an authenticated request succeeds.
-  const core = kubeConfig().makeApiClient(CoreV1Api);
-  for (;;) {
-    if (exited.has(apiserver)) throw await fail('kube-apiserver exited during start-up');
-    const ok = await core.readNamespace({ name: 'default' }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    if (deadline()) throw await fail(`kube-apiserver did not answer within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  // The SparkApplication CRD, exactly as the reference ships it; established = served.
-  const crd = parseYaml(readFileSync(join(REFERENCE, 'spark-operator', 'sparkapplications.sparkoperator.k8s.io.yaml'), 'utf8'));
-  const ext = kubeConfig().makeApiClient(ApiextensionsV1Api);
-  // Sent as raw JSON: the typed client's serializer drops keys it has no model field for
-  // (x-kubernetes-int-or-string), and the API server then refuses the schema.
-  const created = await rawRequest(url, token, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
-  if (created.status !== 201) throw await fail(`registering the SparkApplication CRD: ${created.status} ${created.body.slice(0, 2000)}`);
-  for (;;) {
-    const c = await ext.readCustomResourceDefinition({ name: 'sparkapplications.sparkoperator.k8s.io' });
-    if (c.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True')) break;
-    if (deadline()) throw await fail('the SparkApplication CRD was not established');
-    await new Promise((r) => setTimeout(r, 100));
+  // Whatever fails from here on, nothing is left running (stop() may run twice: it is idempotent).
+  try {
+    // Ready: an authenticated request succeeds.
+    const core = kubeConfig().makeApiClient(CoreV1Api);
+    for (;;) {
+      if (exited.has(apiserver)) throw await fail('kube-apiserver exited during start-up');
+      const ok = await core.readNamespace({ name: 'default' }).then(
+        () => true,
+        () => false,
+      );
+      if (ok) break;
+      if (deadline()) throw await fail(`kube-apiserver did not answer within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // The SparkApplication CRD, exactly as the reference ships it; established = served.
+    const crd = parseYaml(readFileSync(join(REFERENCE, 'spark-operator', 'sparkapplications.sparkoperator.k8s.io.yaml'), 'utf8'));
+    const ext = kubeConfig().makeApiClient(ApiextensionsV1Api);
+    // Sent as raw JSON: the typed client's serializer drops keys it has no model field for
+    // (x-kubernetes-int-or-string), and the API server then refuses the schema.
+    const created = await rawRequest(url, token, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+    if (created.status !== 201) throw await fail(`registering the SparkApplication CRD: ${created.status} ${created.body.slice(0, 2000)}`);
+    for (;;) {
+      const c = await ext.readCustomResourceDefinition({ name: 'sparkapplications.sparkoperator.k8s.io' });
+      if (c.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True')) break;
+      if (deadline()) throw await fail('the SparkApplication CRD was not established');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
   }
   return { url, token, kubeConfig, kubeConfigFile, logs, stop };
 }
