@@ -53,6 +53,16 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** Spark and dbt executors from the LAKESPEC_* variables; a setting that cannot be used is a usage error. */
+export function pipelineExecutorsFor(io: Io, ctx: Parameters<typeof pipelineExecutorsFromEnv>[1]): Executor[] {
+  try {
+    return pipelineExecutorsFromEnv(io.env, ctx);
+  } catch (e) {
+    if (e instanceof ExecutorSettingsError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /** Refuses a run some of whose phases nothing here can execute (it would wait forever). */
 export function assertExecutors(session: Session, phases: readonly PhaseSpec[]): void {
   const missing = missingExecutors(phases, session.executors);
@@ -79,13 +89,7 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
     return undefined;
   }
   const { stateDir } = stateLocation(io, values);
-  let pipelineExecutors: Executor[];
-  try {
-    pipelineExecutors = pipelineExecutorsFromEnv(io.env, { ...(engineId === 'trino' ? { trinoUrl: trinoUrl! } : {}), workDir: stateDir, filesRoot: project.root });
-  } catch (e) {
-    if (e instanceof ExecutorSettingsError) throw new UsageError(e.message);
-    throw e;
-  }
+  const pipelineExecutors = pipelineExecutorsFor(io, { ...(engineId === 'trino' ? { trinoUrl: trinoUrl! } : {}), workDir: stateDir, filesRoot: project.root });
   const state = await openStateFor(io, values);
   let engine: SqlEngine;
   try {

@@ -4,9 +4,9 @@ import { pino } from 'pino';
 import { GitHubApp, GitHubConfigError, githubSettingsFromEnv } from '../../github-app/index.js';
 import { Auth } from '../../reconciler/api/auth.js';
 import { createOpsApi } from '../../reconciler/api/ops-api.js';
-import { DuckDbEngine, type Executor, ExecutorSettingsError, PIPELINE_EXECUTOR_ENV, SqlStepExecutor, TrinoEngine, Worker, lineageSinkFromEnv, pipelineExecutorsFromEnv } from '../../reconciler/index.js';
+import { DuckDbEngine, type Executor, PIPELINE_EXECUTOR_ENV, SqlStepExecutor, TrinoEngine, Worker, lineageSinkFromEnv } from '../../reconciler/index.js';
 import { EXIT, type Io, ProblemError, UsageError, VERSION, parse } from '../cli-context.js';
-import { openStateFor, stateLocation } from '../reconcile-session.js';
+import { openStateFor, pipelineExecutorsFor, stateLocation } from '../reconcile-session.js';
 
 export const serveHelp = `Usage: lakespec serve [options]
        lakespec worker [options]
@@ -96,13 +96,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   const githubEngine = io.env.LAKESPEC_GITHUB_ENGINE ?? 'duckdb';
   if (github && githubEngine !== 'duckdb' && githubEngine !== 'trino') throw new UsageError('LAKESPEC_GITHUB_ENGINE must be duckdb or trino');
   if (github && githubEngine === 'trino' && !trinoUrl) throw new UsageError('LAKESPEC_GITHUB_ENGINE=trino needs --trino-url (or LAKESPEC_TRINO_URL)');
-  let pipelineExecutors: Executor[];
-  try {
-    pipelineExecutors = workers > 0 ? pipelineExecutorsFromEnv(io.env, { ...(trinoUrl ? { trinoUrl } : {}), workDir: stateDir, filesRoot: project }) : [];
-  } catch (e) {
-    if (e instanceof ExecutorSettingsError) throw new UsageError(e.message);
-    throw e;
-  }
+  const pipelineExecutors = workers > 0 ? pipelineExecutorsFor(io, { ...(trinoUrl ? { trinoUrl } : {}), workDir: stateDir, filesRoot: project }) : [];
   const state = await openStateFor(io, values, { leaseSeconds });
   const { queue } = state;
   let githubApp: GitHubApp | undefined;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { ExecutionError, type Executor, type PhaseContext } from './executor.js';
+import { ExecutionError, type Executor, type PhaseContext, type PhaseLineage } from './executor.js';
 
 export interface DbtBuildInput {
   kind: 'dbt-build';
@@ -16,7 +16,7 @@ export interface DbtBuildInput {
   models: string[];
   /** The compiled dbt project's files (path → text), when the phase carries it. */
   project?: Record<string, string>;
-  lineage?: { inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] };
+  lineage?: PhaseLineage;
 }
 
 export interface DbtExecutorOptions {

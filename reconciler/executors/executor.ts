@@ -14,6 +14,12 @@ export interface PhaseContext {
   fence(): Promise<void>;
 }
 
+/** What a phase reads and writes, carried in its input for OpenLineage (every executor's input may have it). */
+export interface PhaseLineage {
+  inputs: { namespace: string; name: string }[];
+  outputs: { namespace: string; name: string }[];
+}
+
 export interface Executor {
   readonly id: string;
   execute(input: unknown, ctx: PhaseContext): Promise<Record<string, unknown>>;

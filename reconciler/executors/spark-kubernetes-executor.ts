@@ -10,7 +10,7 @@
 import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
 import { ExecutionError, type Executor, type PhaseContext } from './executor.js';
-import type { SparkApplicationManifest, SparkJobInput } from './spark-local-executor.js';
+import { type SparkApplicationManifest, type SparkJobInput, withConfOverrides } from './spark-local-executor.js';
 
 const GROUP = 'sparkoperator.k8s.io';
 const VERSION = 'v1beta2';
@@ -110,12 +110,7 @@ export class SparkKubernetesExecutor implements Executor {
     const cmName = `${name}-job`;
     const compiledCm = (input.configMap?.metadata as { name?: string } | undefined)?.name;
     const spec = compiled.spec as { sparkConf?: Record<string, string>; driver?: { configMaps?: { name: string; path: string }[] } };
-    const conf = { ...(spec.sparkConf ?? {}) };
-    for (const [k, v] of Object.entries(this.o.confOverrides ?? {})) {
-      if (v === null) delete conf[k];
-      else conf[k] = v;
-    }
-    spec.sparkConf = conf;
+    spec.sparkConf = withConfOverrides(spec.sparkConf ?? {}, this.o.confOverrides);
     const mounts = spec.driver?.configMaps ?? [];
     for (const m of mounts) if (m.name === compiledCm || mounts.length === 1) m.name = cmName;
     const app: SparkApplicationObject = {

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecutionError, type Executor, type PhaseContext } from './executor.js';
+import { ExecutionError, type Executor, type PhaseContext, type PhaseLineage } from './executor.js';
 
 export interface SparkJobInput {
   kind: 'spark-job';
@@ -23,7 +23,17 @@ export interface SparkJobInput {
   application?: SparkApplicationManifest;
   /** The ConfigMap holding job.py, created beside the SparkApplication. */
   configMap?: Record<string, unknown>;
-  lineage?: { inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] };
+  lineage?: PhaseLineage;
+}
+
+/** `conf` with the overrides laid over it: a string sets a key, null removes it. */
+export function withConfOverrides(conf: Record<string, string>, overrides: Record<string, string | null> = {}): Record<string, string> {
+  const out = { ...conf };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
 }
 
 /** The parts of a compiled SparkApplication the executors read. */
@@ -62,11 +72,7 @@ export class SparkLocalExecutor implements Executor {
     const input = raw as SparkJobInput;
     if (!input || input.kind !== 'spark-job' || typeof input.job !== 'string') throw new ExecutionError('phase input is not a spark-job', true);
     await ctx.artifact(`${input.pipeline}.job.py`, 'query', input.job, 'text/x-python');
-    const conf: Record<string, string> = { ...input.sparkConf, 'spark.ui.enabled': 'false' };
-    for (const [k, v] of Object.entries(this.o.confOverrides ?? {})) {
-      if (v === null) delete conf[k];
-      else conf[k] = v;
-    }
+    const conf = withConfOverrides({ ...input.sparkConf, 'spark.ui.enabled': 'false' }, this.o.confOverrides);
     const dir = mkdtempSync(join(tmpdir(), 'lakespec-spark-'));
     const jobFile = join(dir, 'job.py');
     writeFileSync(jobFile, input.job);

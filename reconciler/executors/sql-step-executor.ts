@@ -6,7 +6,7 @@
 import type { PlanStep } from '../../compiler/index.js';
 import { parseSqlType, type SqlType } from '../../spec/index.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
-import { ExecutionError, type Executor, type PhaseContext } from './executor.js';
+import { ExecutionError, type Executor, type PhaseContext, type PhaseLineage } from './executor.js';
 import { runExtract } from './extract.js';
 import { rowExpression, rowsHash } from './table-hash.js';
 
@@ -18,7 +18,7 @@ export interface SqlStepInput {
   columns: { name: string; type: string }[];
   connections: Record<string, { type: string; config: Record<string, unknown> }>;
   /** Datasets read and written, for OpenLineage (namespace = engine or connection). */
-  lineage?: { inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] };
+  lineage?: PhaseLineage;
   /** Where the step's files live when not the executor's own folder (a checkout at the run's commit). */
   filesRoot?: string;
 }

@@ -103,17 +103,17 @@ export class RunQueue {
 
   /**
    * Completes a phase and claims the next runnable one in the same transaction: one commit
-   * (one WAL flush) instead of two for a worker that goes on working. The claim sees the
-   * completion, so a phase that only waited for this one can be the next. If anything fails,
-   * neither happened: the caller retries the completion.
+   * (one WAL flush) instead of two. The claim sees the completion, so a phase that only
+   * waited for this one can be the next. A token that no longer holds the lease is a 409,
+   * and nothing is claimed.
    */
   async completeAndClaim(phaseId: string, token: string, output: unknown, next: { worker: string; executors?: readonly string[]; workspace?: string | null } & ClaimOptions): Promise<{ phase: Phase; next: Claim | null }> {
     if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
     return this.db.transaction(async (tx) => {
-      const r = await tx.query<Phase>(COMPLETE_SQL, [phaseId, token, JSON.stringify(output ?? {})], { prepare: 'lakespec_complete_phase' });
-      if (!r.rows[0]) await this.holding(tx, phaseId, token); // throws the 409
+      const [phase] = await this.completeIn(tx, [{ phaseId, token, output }]);
+      if (!phase) await this.holding(tx, phaseId, token); // throws the 409
       const claimed = await this.claimWith(tx, next.worker, next.executors, next.workspace, next);
-      return { phase: r.rows[0]!, next: claimed };
+      return { phase: phase!, next: claimed };
     });
   }
 
@@ -135,20 +135,26 @@ export class RunQueue {
     done: readonly { phaseId: string; token: string; output: unknown }[],
     next: { worker: string; executors?: readonly string[]; limit: number } & ClaimOptions,
   ): Promise<{ completed: Set<string>; next: Claim[] }> {
-    // Phases of the same run are completed in one order everywhere (run, then phase): two
-    // workers completing phases of the same runs then lock those rows in the same order.
-    const items = done.filter((d) => isUuid(d.phaseId)).map((d) => ({ ...d, output: JSON.stringify(d.output ?? {}) }));
     return this.db.transaction(async (tx) => {
-      const r = await tx.query<{ id: string }>(
-        `SELECT ph.id FROM (SELECT c.* FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS c(id, token, output) JOIN phases p ON p.id = c.id ORDER BY p.run_id, p.id) c
-         CROSS JOIN LATERAL lakespec_complete_phase(c.id, c.token, c.output) AS ph`,
-        [items.map((d) => d.phaseId), items.map((d) => d.token), items.map((d) => d.output)],
-        { prepare: 'lakespec_complete_many' },
-      );
-      const completed = new Set(r.rows.map((x) => x.id));
+      const completed = new Set((await this.completeIn(tx, done)).map((p) => p.id));
       const claimed = next.limit > 0 ? await this.claimManyWith(tx, next.worker, next.executors, null, next, next.limit) : [];
       return { completed, next: claimed };
     });
+  }
+
+  /** Completes the phases whose tokens hold their leases (one statement); returns those. */
+  private async completeIn(q: Queryable, done: readonly { phaseId: string; token: string; output: unknown }[]): Promise<Phase[]> {
+    const items = done.filter((d) => isUuid(d.phaseId));
+    // Completed in one order everywhere (run, then phase): two workers completing phases of
+    // the same runs then lock those rows in the same order.
+    const r = await q.query<Phase>(
+      `SELECT ${PHASE_COLUMNS.split(', ').map((c) => `ph.${c}`).join(', ')}
+       FROM (SELECT c.* FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS c(id, token, output) JOIN phases p ON p.id = c.id ORDER BY p.run_id, p.id) c
+       CROSS JOIN LATERAL lakespec_complete_phase(c.id, c.token, c.output) AS ph`,
+      [items.map((d) => d.phaseId), items.map((d) => d.token), items.map((d) => JSON.stringify(d.output ?? {}))],
+      { prepare: 'lakespec_complete_many' },
+    );
+    return r.rows;
   }
 
   private async claimWith(q: Queryable, worker: string, executors: readonly string[] | undefined, workspace: string | null | undefined, options: ClaimOptions): Promise<Claim | null> {
@@ -320,8 +326,8 @@ export class RunQueue {
     if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
     // One round trip: the phase, its event, closing the run and waking workers happen in
     // lakespec_complete_phase() (migration 2), atomically.
-    const r = await this.db.query<Phase>(COMPLETE_SQL, [phaseId, token, JSON.stringify(output ?? {})], { prepare: 'lakespec_complete_phase' });
-    if (r.rows[0]) return r.rows[0];
+    const [phase] = await this.completeIn(this.db, [{ phaseId, token, output }]);
+    if (phase) return phase;
     return this.db.transaction(async (tx) => this.holding(tx, phaseId, token)); // throws the 409
   }
 
@@ -511,8 +517,6 @@ export class RunQueue {
     return r.rowCount > 0;
   }
 }
-
-const COMPLETE_SQL = `SELECT ${PHASE_COLUMNS} FROM lakespec_complete_phase($1::uuid, $2, $3::jsonb)`;
 
 export interface ClaimOptions {
   /** Record PHASE_STARTED with the claim (a worker that starts at once). */

@@ -3,7 +3,7 @@
 // aborts the executor and drops its result: another worker owns the phase now.
 import { hostname } from 'node:os';
 import { type LineageRun, type LineageSink, runEvent } from '../lineage/openlineage.js';
-import { ExecutionError, type Executor, LeaseLostError, type PhaseContext } from '../executors/executor.js';
+import { ExecutionError, type Executor, LeaseLostError, type PhaseContext, type PhaseLineage } from '../executors/executor.js';
 import { StoreError, isTransientDbError } from '../state/db.js';
 import { type RunQueue, WAKE_CHANNEL } from './run-queue.js';
 import type { Claim } from './run-types.js';
@@ -58,25 +58,12 @@ export class Worker {
     return true;
   }
 
-  /**
-   * Like runOnce, but each successful phase is completed together with claiming the next
-   * (one commit instead of two): goes on until nothing is runnable for this worker. For
-   * loop(); runOnce stays one phase per call for callers that report between phases.
-   */
-  private async runChain(): Promise<boolean> {
-    let claim = await this.queue.claim(this.id, [...this.executors.keys()], null, this.claimOptions());
-    if (!claim) return false;
-    while (claim) claim = (await this.execute(claim, 'chain')).next ?? null;
-    return true;
-  }
-
   private claimOptions() {
     return { start: true, ...(this.runId ? { runId: this.runId } : {}) };
   }
 
   /** Runs until `until()` says stop (or stop() is called); database hiccups are waited out. */
   async loop(until: () => boolean | Promise<boolean> = () => false): Promise<void> {
-    let backoff = this.idleMs;
     // NOTIFY wakes an idle worker at once; polling stays as the fallback.
     let wake: (() => void) | undefined;
     const unlisten = await this.queue.db.listen(WAKE_CHANNEL, () => wake?.()).catch(() => undefined);
@@ -91,34 +78,17 @@ export class Worker {
         wake = done;
       });
     try {
-      if (this.concurrency > 1) await this.pool(until, idle);
-      else await this.loopBody(until, idle, backoff);
+      await this.pool(until, idle);
     } finally {
       await unlisten?.();
     }
   }
 
-  private async loopBody(until: () => boolean | Promise<boolean>, idle: () => Promise<void>, backoff: number): Promise<void> {
-    while (!this.stopping && !(await until())) {
-      try {
-        const worked = await this.runChain();
-        backoff = this.idleMs;
-        if (!worked) await idle();
-      } catch (e) {
-        // A worker outlives any single failure: the phase it held is reclaimed when its lease
-        // runs out. Database outages are expected; anything else is logged loudly.
-        if (isTransientDbError(e)) this.log('warn', 'state store unavailable; retrying', { error: (e as Error).message, retry_in_ms: backoff });
-        else this.log('error', 'worker iteration failed', { error: (e as Error).message, stack: (e as Error).stack, retry_in_ms: backoff });
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 10_000);
-      }
-    }
-  }
-
   /**
    * Up to `concurrency` phases at once. Whatever finished while the last batch was being
-   * recorded is completed in one transaction that also claims phases for the free slots;
-   * no waiting is added to form batches.
+   * recorded is completed in one transaction that also claims phases for the free slots
+   * (with one slot: a phase is completed together with claiming the next, one commit
+   * instead of two); no waiting is added to form batches.
    */
   private async pool(until: () => boolean | Promise<boolean>, idle: () => Promise<void>): Promise<void> {
     const executors = [...this.executors.keys()];
@@ -163,6 +133,8 @@ export class Worker {
         }
         backoff = this.idleMs;
       } catch (e) {
+        // A worker outlives any single failure: a phase it held is reclaimed when its lease
+        // runs out. Database outages are expected; anything else is logged loudly.
         if (isTransientDbError(e)) this.log('warn', 'state store unavailable; retrying', { error: (e as Error).message, retry_in_ms: backoff });
         else this.log('error', 'worker iteration failed', { error: (e as Error).message, stack: (e as Error).stack, retry_in_ms: backoff });
         await sleep(backoff);
@@ -179,11 +151,10 @@ export class Worker {
   }
 
   /**
-   * Runs one claimed phase and records its outcome. 'chain' completes it together with
-   * claiming the next (returned); 'defer' leaves a success to the caller to record (its
-   * output is returned); failures are always recorded here.
+   * Runs one claimed phase and records its outcome; with 'defer', a success is left to the
+   * caller to record (its output is returned). Failures are always recorded here.
    */
-  private async execute(claim: Claim, mode: 'complete' | 'chain' | 'defer'): Promise<{ next?: Claim | null; output?: Record<string, unknown> }> {
+  private async execute(claim: Claim, mode: 'complete' | 'defer'): Promise<{ output?: Record<string, unknown> }> {
     const executor = this.executors.get(claim.executor)!;
     const abort = new AbortController();
     const lease = { phaseId: claim.phaseId, token: claim.token };
@@ -245,10 +216,6 @@ export class Worker {
     if (lineageRun) await this.sendLineage(runEvent(outcome.ok ? 'COMPLETE' : 'FAIL', lineageRun, new Date(), outcome.ok ? undefined : outcome.error.message));
     try {
       if (outcome.ok && mode === 'defer') return { output: outcome.output };
-      if (outcome.ok && mode === 'chain' && !this.stopping) {
-        const executors = [...this.executors.keys()];
-        return { next: (await retryDb(() => q.completeAndClaim(claim.phaseId, claim.token, outcome.output, { worker: this.id, executors, ...this.claimOptions() }))).next };
-      }
       if (outcome.ok) await retryDb(() => q.completePhase(claim.phaseId, claim.token, outcome.output));
       else await retryDb(() => q.failPhase(claim.phaseId, claim.token, outcome.error.message, { terminal: outcome.error.terminal, ...(outcome.error.output ? { output: outcome.error.output } : {}) }));
     } catch (e) {
@@ -292,7 +259,7 @@ export function sleep(ms: number): Promise<void> {
 
 /** The lineage of a phase: its input declares what it reads and writes (sql steps do). */
 function lineageOf(claim: Claim): LineageRun {
-  const input = (claim.input ?? {}) as { lineage?: { inputs?: { namespace: string; name: string }[]; outputs?: { namespace: string; name: string }[] } };
+  const input = (claim.input ?? {}) as { lineage?: Partial<PhaseLineage> };
   return {
     runId: claim.phaseId,
     parentRunId: claim.runId,

@@ -1,14 +1,14 @@
 // The emitted dbt project is accepted by real dbt: `dbt parse` and `dbt build` (models and
 // data tests) on dbt-duckdb, over bronze loaded by lakespec's own DuckDB plans; and the gold
 // tables dbt builds equal those of the native DuckDB pipelines (same hash over sorted rows).
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { engines } from '../harness/engines.js';
+import { runDbt, writeDbtProject } from '../helpers/dbt-project.js';
 import { createTables, duckTableHash, openDuck, runPipelines } from '../helpers/duckdb-pipelines.js';
 import { EXAMPLES } from '../helpers/paths.js';
 
@@ -24,11 +24,7 @@ for (const env of ['dev', 'pr_42']) {
       const work = mkdtempSync(join(tmpdir(), 'lakespec-dbt-'));
       try {
         const project = join(work, 'project');
-        for (const a of r.artifacts.filter((x) => x.path.startsWith('dbt/'))) {
-          const f = join(project, a.path.slice('dbt/'.length));
-          mkdirSync(dirname(f), { recursive: true });
-          writeFileSync(f, a.content);
-        }
+        writeDbtProject(r.artifacts, project);
         const catalog = r.ir!.tables[0]!.physical.catalog;
         const duckDir = join(work, 'duck');
         mkdirSync(duckDir);
@@ -40,12 +36,11 @@ for (const env of ['dev', 'pr_42']) {
         await loader.run('CHECKPOINT');
         loader.close();
 
-        const dbtEnv = { ...process.env, LAKESPEC_DUCKDB_DIR: duckDir, LAKESPEC_DBT_TARGET: 'duckdb', DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DO_NOT_TRACK: '1' };
-        const dbt = (args: string[]) => spawnSync(e.dbt, [...args, '--project-dir', project, '--profiles-dir', project], { encoding: 'utf8', env: dbtEnv, cwd: project });
-        const parse = dbt(['parse']);
-        expect(parse.status, parse.stdout + parse.stderr).toBe(0);
-        const build = dbt(['build']);
-        expect(build.status, build.stdout.slice(-4000)).toBe(0);
+        const dbtEnv = { LAKESPEC_DUCKDB_DIR: duckDir, LAKESPEC_DBT_TARGET: 'duckdb' };
+        const parse = await runDbt(e.dbt, ['parse'], project, dbtEnv);
+        expect(parse.status, parse.output).toBe(0);
+        const build = await runDbt(e.dbt, ['build'], project, dbtEnv);
+        expect(build.status, build.output.slice(-4000)).toBe(0);
         const results = JSON.parse(readFileSync(join(project, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
         const byStatus = (s: string) => results.results.filter((x) => x.status === s).map((x) => x.unique_id);
         expect(byStatus('error')).toEqual([]);

@@ -1,14 +1,15 @@
 // The dbt executor through the run queue: bronze loaded by the DuckDB executor into a file,
 // then one phase that runs real dbt (dbt-duckdb) on the compiled project — models and tests —
 // with run_results.json and the log stored as artifacts and the outcome in the phase output.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
 import { DbtExecutor, DuckDbEngine, LocalArtifactStore, RunQueue, SqlStepExecutor, Worker, migrate, openPglite, runPhases } from '../../reconciler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { engines } from '../harness/engines.js';
+import { writeDbtProject } from '../helpers/dbt-project.js';
 import { EXAMPLES } from '../helpers/paths.js';
 
 const root = join(EXAMPLES, 'finance');
@@ -20,11 +21,7 @@ describe('dbt executor (dbt-duckdb) through the run queue', () => {
     const ir = r.ir!;
     const work = mkdtempSync(join(tmpdir(), 'lakespec-dbt-exec-'));
     const project = join(work, 'project');
-    for (const a of r.artifacts.filter((x) => x.path.startsWith('dbt/'))) {
-      const f = join(project, a.path.slice('dbt/'.length));
-      mkdirSync(dirname(f), { recursive: true });
-      writeFileSync(f, a.content);
-    }
+    writeDbtProject(r.artifacts, project);
     const duckDir = join(work, 'duck');
     const db = await openPglite(undefined);
     await migrate(db);

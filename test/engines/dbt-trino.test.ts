@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
-import { type Claim, DbtExecutor, type PhaseContext } from '../../reconciler/index.js';
+import { DbtExecutor } from '../../reconciler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { engines } from '../harness/engines.js';
 import { useTrino } from '../harness/trino-suite.js';
 import { runDbt, writeDbtProject } from '../helpers/dbt-project.js';
 import { createTables, duckTableHash, openDuck, rowExpression, rowsHash, runPipelines } from '../helpers/duckdb-pipelines.js';
 import { EXAMPLES } from '../helpers/paths.js';
+import { recordingContext } from '../helpers/phase-context.js';
 import { splitSql } from '../helpers/split-sql.js';
 import { runTrinoStep, trinoPlans } from '../helpers/trino-pipelines.js';
 
@@ -22,18 +23,6 @@ const root = join(EXAMPLES, 'finance');
 const ENVS = ['dev', 'prod'];
 const suite = useTrino(ENVS.map((env) => `${env}_lakehouse`));
 
-function context(env: string): PhaseContext & { artifacts: Map<string, string> } {
-  const artifacts = new Map<string, string>();
-  return {
-    claim: { runId: 'r', phaseId: 'p', phase: 'dbt.build', executor: 'dbt', input: {}, token: 't', attempt: 1, maxAttempts: 1, timeoutSeconds: 600, leaseExpiresAt: new Date(), run: { workspace_id: 'finance', environment: env, spec_slug: 'finance/dbt', git_sha: 'abc1234' } } as Claim,
-    signal: new AbortController().signal,
-    artifacts,
-    progress: async () => {},
-    event: async () => {},
-    artifact: async (name, _kind, bytes) => (artifacts.set(name, String(bytes)), 'sha'),
-    fence: async () => {},
-  };
-}
 
 for (const env of ENVS) {
   describe(`dbt on dbt-trino: examples/finance (${env})`, () => {
@@ -57,13 +46,13 @@ for (const env of ENVS) {
 
         // dbt build through lakespec's dbt executor, as a run's phase would.
         const models = ir.tables.filter((t) => t.layer !== 'bronze').map((t) => t.name);
-        const ctx = context(env);
+        const ctx = recordingContext({ phase: 'dbt.build', executor: 'dbt', environment: env });
         const executor = new DbtExecutor({ dbt: e.dbt, projectDir: project, env: { ...process.env, ...dbtEnv } });
         let out: Record<string, unknown>;
         try {
           out = await executor.execute({ kind: 'dbt-build', pipeline: 'all', models }, ctx);
         } catch (err) {
-          console.log(ctx.artifacts.get('dbt.log')?.slice(-6000));
+          console.log(ctx.texts.get('dbt.log')?.slice(-6000));
           throw err;
         }
         expect(out).toMatchObject({ models: models.length, success: models.length, fail: 0, error: 0 });

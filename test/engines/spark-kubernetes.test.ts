@@ -16,10 +16,8 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Artifact, compile } from '../../compiler/index.js';
 import {
-  type Claim,
   DbtExecutor,
   LocalArtifactStore,
-  type PhaseContext,
   RunQueue,
   SparkKubernetesExecutor,
   SparkLocalExecutor,
@@ -34,10 +32,11 @@ import {
 import { readSpecFiles } from '../../spec/index.js';
 import { engines } from '../harness/engines.js';
 import { type KubernetesServer, startKubernetes } from '../harness/kubernetes-server.js';
-import { type DriverRunner, SparkOperatorStandIn, standaloneContext } from '../harness/spark-operator-stand-in.js';
+import { type DriverRunner, SparkOperatorStandIn } from '../harness/spark-operator-stand-in.js';
 import { useTrino } from '../harness/trino-suite.js';
 import { createTables, duckTableHash, openDuck, rowExpression, rowsHash, runPipelines } from '../helpers/duckdb-pipelines.js';
 import { EXAMPLES, ROOT } from '../helpers/paths.js';
+import { recordingContext } from '../helpers/phase-context.js';
 import { runCli } from '../helpers/run-cli.js';
 import { testCatalogConf } from '../helpers/spark-catalog.js';
 import { splitSql } from '../helpers/split-sql.js';
@@ -64,14 +63,14 @@ const runDriver: DriverRunner = async (app, job, env, signal) => {
   for (const [prefix, message] of forcedFailures) if (app.metadata.name.startsWith(prefix)) return { ok: false, message };
   const e = engines();
   const local = new SparkLocalExecutor({ sparkSubmit: e.sparkSubmit, javaHome: e.sparkJavaHome, python: e.sparkPython, jars: e.sparkJars, env, filesRoot: root });
-  const log: string[] = [];
+  const ctx = recordingContext({ phase: 'driver', executor: 'spark', signal });
   const spec = app.spec as { sparkConf?: Record<string, string> };
   const input: SparkJobInput = { kind: 'spark-job', pipeline: app.metadata.labels?.['lakespec.dev/pipeline'] ?? app.metadata.name, job, sparkConf: spec.sparkConf ?? {} };
   try {
-    await local.execute(input, standaloneContext(signal, log));
+    await local.execute(input, ctx);
     return { ok: true };
   } catch (err) {
-    console.log(log.join('\n').slice(-4000));
+    console.log([...ctx.progressed, ...[...ctx.texts].map(([name, text]) => `${name}: ${text.split('\n').slice(-20).join('\n')}`)].join('\n').slice(-4000));
     return { ok: false, message: (err as Error).message };
   }
 };
@@ -103,17 +102,9 @@ function applications(artifacts: readonly Artifact[]): { path: string; body: Rec
   return artifacts.filter((a) => a.path.endsWith('/sparkapplication.yaml')).map((a) => ({ path: a.path, body: parseYaml(a.content) as Record<string, unknown> }));
 }
 
-function context(runId: string, signal = new AbortController().signal): PhaseContext & { progressed: string[] } {
-  const progressed: string[] = [];
-  return {
-    claim: { runId, phaseId: 'p', phase: 'customer_marts.spark', executor: 'spark', input: {}, token: 't', attempt: 1, maxAttempts: 1, timeoutSeconds: 600, leaseExpiresAt: new Date(), run: { workspace_id: 'finance', environment: 'dev', spec_slug: 'finance/k8s', git_sha: 'abc1234' } } as Claim,
-    signal,
-    progressed,
-    progress: async (m) => void progressed.push(m),
-    event: async () => {},
-    artifact: async () => 'sha',
-    fence: async () => {},
-  };
+
+function context(runId: string, signal?: AbortSignal) {
+  return recordingContext({ runId, phase: 'customer_marts.spark', executor: 'spark', ...(signal ? { signal } : {}) });
 }
 
 function sparkInput(artifacts: readonly Artifact[]): SparkJobInput {

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { type PipelinePlan, compile } from '../../compiler/index.js';
-import { type Claim, type PhaseContext, SparkLocalExecutor, type SparkJobInput } from '../../reconciler/index.js';
+import { SparkLocalExecutor, type SparkJobInput } from '../../reconciler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { engines } from '../harness/engines.js';
 import { useTrino } from '../harness/trino-suite.js';
 import { createTables, duckTableHash, openDuck, rowExpression, rowsHash, runPipelines } from '../helpers/duckdb-pipelines.js';
 import { EXAMPLES } from '../helpers/paths.js';
+import { type RecordingContext, recordingContext } from '../helpers/phase-context.js';
 import { testCatalogConf } from '../helpers/spark-catalog.js';
 import { splitSql } from '../helpers/split-sql.js';
 import { extractFile } from '../helpers/trino-pipelines.js';
@@ -22,22 +23,6 @@ const CATALOG = 'dev_lakehouse';
 const ALL_SPARK = 'dev_sparkhouse';
 const suite = useTrino([CATALOG, ALL_SPARK]);
 
-function context(): PhaseContext & { progressed: string[]; artifacts: string[]; texts: Map<string, string> } {
-  const progressed: string[] = [];
-  const artifacts: string[] = [];
-  const texts = new Map<string, string>();
-  return {
-    claim: { runId: 'r', phaseId: 'p', phase: 'customer_marts', executor: 'spark', input: {}, token: 't', attempt: 1, maxAttempts: 1, timeoutSeconds: 600, leaseExpiresAt: new Date(), run: { workspace_id: 'finance', environment: 'dev', spec_slug: 'x', git_sha: 'abc1234' } } as Claim,
-    signal: new AbortController().signal,
-    progressed,
-    artifacts,
-    texts,
-    progress: async (m) => void progressed.push(m),
-    event: async () => {},
-    artifact: async (name, _kind, bytes) => (artifacts.push(name), texts.set(name, String(bytes)), 'sha'),
-    fence: async () => {},
-  };
-}
 
 
 /** The Spark executor in local mode, with the catalog pointed at the test Trino's JDBC catalog and file warehouse. */
@@ -57,10 +42,10 @@ function sparkExecutor(catalog: string, job: string): SparkLocalExecutor {
   });
 }
 
-async function runSparkJob(r: ReturnType<typeof compile>, catalog: string, pipeline: string): Promise<{ out: Record<string, unknown>; ctx: ReturnType<typeof context> }> {
+async function runSparkJob(r: ReturnType<typeof compile>, catalog: string, pipeline: string): Promise<{ out: Record<string, unknown>; ctx: RecordingContext }> {
   const job = r.artifacts.find((x) => x.path === `spark/${pipeline}/job.py`)!.content;
   const app = parseYaml(r.artifacts.find((x) => x.path === `spark/${pipeline}/sparkapplication.yaml`)!.content) as { spec: { sparkConf: Record<string, string> } };
-  const ctx = context();
+  const ctx = recordingContext({ phase: 'customer_marts', executor: 'spark' });
   const input: SparkJobInput = { kind: 'spark-job', pipeline, job, sparkConf: app.spec.sparkConf };
   try {
     return { out: await sparkExecutor(catalog, job).execute(input, ctx), ctx };

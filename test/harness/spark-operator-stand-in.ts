@@ -6,7 +6,7 @@
 // The operator itself needs a cluster with nodes to start driver pods; this machine has
 // none. Everything lakespec does (create, read status, delete) goes to the real API.
 import { ApiException, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import type { Claim, PhaseContext, SparkApplicationManifest } from '../../reconciler/index.js';
+import type { SparkApplicationManifest } from '../../reconciler/index.js';
 
 /** Runs a driver: the application, its job.py, the driver's environment (secrets resolved) and a stop signal. */
 export type DriverRunner = (app: SparkApplicationManifest, job: string, env: Record<string, string>, signal: AbortSignal) => Promise<{ ok: boolean; message?: string }>;
@@ -146,16 +146,4 @@ export class SparkOperatorStandIn {
       }
     }
   }
-}
-
-/** A phase context for running an executor outside the queue (the stand-in's drivers). */
-export function standaloneContext(signal: AbortSignal, log: string[] = []): PhaseContext {
-  return {
-    claim: { runId: 'driver', phaseId: 'driver', phase: 'driver', executor: 'spark', input: {}, token: 't', attempt: 1, maxAttempts: 1, timeoutSeconds: 3600, leaseExpiresAt: new Date(), run: { workspace_id: 'x', environment: 'x', spec_slug: 'x', git_sha: 'x' } } as Claim,
-    signal,
-    progress: async (m) => void log.push(m),
-    event: async () => {},
-    artifact: async (name, _kind, bytes) => (log.push(`${name}: ${String(bytes).split('\n').slice(-20).join('\n')}`), 'sha'),
-    fence: async () => {},
-  };
 }
