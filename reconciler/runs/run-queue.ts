@@ -145,6 +145,12 @@ export class RunQueue {
   /** Completes the phases whose tokens hold their leases (one statement); returns those. */
   private async completeIn(q: Queryable, done: readonly { phaseId: string; token: string; output: unknown }[]): Promise<Phase[]> {
     const items = done.filter((d) => isUuid(d.phaseId));
+    if (items.length === 1) {
+      // The common case (a one-slot worker): the function called directly. The unnest/join
+      // form below made four one-slot workers about 30 % slower (≈950 vs ≈1250 phases/s).
+      const [d] = items;
+      return (await q.query<Phase>(`SELECT ${PHASE_COLUMNS} FROM lakespec_complete_phase($1::uuid, $2, $3::jsonb)`, [d!.phaseId, d!.token, JSON.stringify(d!.output ?? {})], { prepare: 'lakespec_complete_phase' })).rows;
+    }
     // Completed in one order everywhere (run, then phase): two workers completing phases of
     // the same runs then lock those rows in the same order.
     const r = await q.query<Phase>(
