@@ -110,7 +110,7 @@ export class RunQueue {
   async completeAndClaim(phaseId: string, token: string, output: unknown, next: { worker: string; executors?: readonly string[]; workspace?: string | null } & ClaimOptions): Promise<{ phase: Phase; next: Claim | null }> {
     if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
     return this.db.transaction(async (tx) => {
-      const [phase] = await this.completeIn(tx, [{ phaseId, token, output }]);
+      const phase = await this.completeIn(tx, phaseId, token, output);
       if (!phase) await this.holding(tx, phaseId, token); // throws the 409
       const claimed = await this.claimWith(tx, next.worker, next.executors, next.workspace, next);
       return { phase: phase!, next: claimed };
@@ -127,40 +127,29 @@ export class RunQueue {
   }
 
   /**
-   * Completes several phases and claims up to `next.limit` in one transaction (one statement
-   * each): a worker with several slots reports what finished together. A phase whose lease
-   * is no longer held is not completed (it is missing from `completed`); the others are.
+   * Completes several phases and claims up to `next.limit` in one statement (one round trip,
+   * one transaction): a worker with several slots reports what finished together. A phase
+   * whose lease is no longer held is not completed (it is missing from `completed`); the
+   * others are.
    */
   async completeManyAndClaim(
-    done: readonly { phaseId: string; token: string; output: unknown }[],
+    done: readonly { runId: string; phaseId: string; token: string; output: unknown }[],
     next: { worker: string; executors?: readonly string[]; limit: number } & ClaimOptions,
   ): Promise<{ completed: Set<string>; next: Claim[] }> {
-    return this.db.transaction(async (tx) => {
-      const completed = new Set((await this.completeIn(tx, done)).map((p) => p.id));
-      const claimed = next.limit > 0 ? await this.claimManyWith(tx, next.worker, next.executors, null, next, next.limit) : [];
-      return { completed, next: claimed };
-    });
-  }
-
-  /** Completes the phases whose tokens hold their leases (one statement); returns those. */
-  private async completeIn(q: Queryable, done: readonly { phaseId: string; token: string; output: unknown }[]): Promise<Phase[]> {
-    const items = done.filter((d) => isUuid(d.phaseId));
-    if (items.length === 1) {
-      // The common case (a one-slot worker): the function called directly. The unnest/join
-      // form below made four one-slot workers about 30 % slower (≈950 vs ≈1250 phases/s).
-      const [d] = items;
-      return (await q.query<Phase>(`SELECT ${PHASE_COLUMNS} FROM lakespec_complete_phase($1::uuid, $2, $3::jsonb)`, [d!.phaseId, d!.token, JSON.stringify(d!.output ?? {})], { prepare: 'lakespec_complete_phase' })).rows;
-    }
     // Completed in one order everywhere (run, then phase): two workers completing phases of
     // the same runs then lock those rows in the same order.
-    const r = await q.query<Phase>(
-      `SELECT ${PHASE_COLUMNS.split(', ').map((c) => `ph.${c}`).join(', ')}
-       FROM (SELECT c.* FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS c(id, token, output) JOIN phases p ON p.id = c.id ORDER BY p.run_id, p.id) c
-       CROSS JOIN LATERAL lakespec_complete_phase(c.id, c.token, c.output) AS ph`,
-      [items.map((d) => d.phaseId), items.map((d) => d.token), items.map((d) => JSON.stringify(d.output ?? {}))],
-      { prepare: 'lakespec_complete_many' },
+    const items = done.filter((d) => isUuid(d.phaseId)).sort((a, b) => (a.runId === b.runId ? cmp(a.phaseId, b.phaseId) : cmp(a.runId, b.runId)));
+    const r = await this.db.query<ClaimRow & { completed: boolean }>(
+      'SELECT * FROM lakespec_complete_and_claim($1::uuid[], $2::text[], $3::jsonb[], $4::text, $5::text[], $6::uuid, $7::integer, $8::double precision, $9::boolean)',
+      [items.map((d) => d.phaseId), items.map((d) => d.token), items.map((d) => JSON.stringify(d.output ?? {})), next.worker, next.executors ? [...next.executors] : null, next.runId ?? null, next.limit, this.leaseSeconds, next.start === true],
+      { prepare: 'lakespec_complete_and_claim' },
     );
-    return r.rows;
+    return { completed: new Set(r.rows.filter((x) => x.completed).map((x) => x.id)), next: r.rows.filter((x) => !x.completed).map(toClaim) };
+  }
+
+  /** Completes the phase if `token` holds its lease (lakespec_complete_phase, migration 2); returns it, or nothing. */
+  private async completeIn(q: Queryable, phaseId: string, token: string, output: unknown): Promise<Phase | undefined> {
+    return (await q.query<Phase>(`SELECT ${PHASE_COLUMNS} FROM lakespec_complete_phase($1::uuid, $2, $3::jsonb)`, [phaseId, token, JSON.stringify(output ?? {})], { prepare: 'lakespec_complete_phase' })).rows[0];
   }
 
   private async claimWith(q: Queryable, worker: string, executors: readonly string[] | undefined, workspace: string | null | undefined, options: ClaimOptions): Promise<Claim | null> {
@@ -169,63 +158,10 @@ export class RunQueue {
 
   private async claimManyWith(q: Queryable, worker: string, executors: readonly string[] | undefined, workspace: string | null | undefined, options: ClaimOptions, limit: number): Promise<Claim[]> {
     // One statement (one round trip, its own transaction): pick, lease, mark the run
-    // running, and record PHASE_CLAIMED. SKIP LOCKED lets concurrent claimers pass each other.
-    const r = await q.query<Phase & { lease_token: string; r_workspace: string; r_environment: string; r_spec_slug: string; r_git_sha: string }>(
-      `WITH picked AS (
-         -- Written so that the plan walks phases_runnable in order and stops at the first
-         -- match: the run and dependency tests are per-row subplans (a join or anti-join here
-         -- makes the planner examine every queued phase, and claims slow down with the queue).
-         SELECT p.id FROM phases p
-         WHERE p.status = 'queued' AND p.available_at <= now()
-           AND ($1::text[] IS NULL OR p.executor = ANY($1::text[]))
-           AND ($2::text IS NULL OR p.workspace_id = $2)
-           AND ($6::uuid IS NULL OR p.run_id = $6::uuid)
-           AND (SELECT r.status FROM runs r WHERE r.id = p.run_id) IN ('queued', 'running')
-           AND (cardinality(p.depends_on) = 0 OR NOT EXISTS (SELECT 1 FROM phases d WHERE d.run_id = p.run_id AND d.position = ANY(p.depends_on) AND d.status <> 'succeeded'))
-         ORDER BY p.available_at
-         LIMIT $7::integer FOR UPDATE OF p SKIP LOCKED
-       ), claimed AS (
-         UPDATE phases SET status = 'running', attempts = phases.attempts + 1, lease_token = gen_random_uuid(),
-           lease_expires_at = now() + make_interval(secs => $3::double precision), heartbeat_at = now(), worker = $4::text, started_at = now(), error = NULL
-         FROM picked WHERE phases.id = picked.id
-         RETURNING phases.*
-       ), started AS (
-         -- = ANY(ARRAY(…)), not IN (…): the planner then uses the primary key instead of
-         -- scanning every queued run.
-         UPDATE runs SET status = 'running', started_at = coalesce(started_at, now())
-         WHERE id = ANY(ARRAY(SELECT run_id FROM claimed)) AND status = 'queued'
-       ), logged AS (
-         INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload)
-         SELECT c.id || ':PHASE_CLAIMED:' || c.attempts, c.run_id, c.workspace_id, c.name, 'info', 'PHASE_CLAIMED',
-                c.name || ' claimed by ' || $4::text || ' (attempt ' || c.attempts || ' of ' || c.max_attempts || ')',
-                jsonb_build_object('worker', $4::text, 'attempt', c.attempts)
-         FROM claimed c
-         UNION ALL
-         -- A worker that starts at once (in process) records PHASE_STARTED in the same statement.
-         SELECT c.id || ':PHASE_STARTED:' || c.attempts, c.run_id, c.workspace_id, c.name, 'info', 'PHASE_STARTED',
-                c.name || ' started on ' || $4::text, jsonb_build_object('worker', $4::text, 'attempt', c.attempts)
-         FROM claimed c WHERE $5::boolean
-         ON CONFLICT (event_id) DO NOTHING
-       )
-       SELECT ${PHASE_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, c.lease_token::text AS lease_token,
-              r.workspace_id AS r_workspace, r.environment AS r_environment, r.spec_slug AS r_spec_slug, r.git_sha AS r_git_sha
-       FROM claimed c JOIN runs r ON r.id = c.run_id`,
-      [executors ? [...executors] : null, workspace ?? null, this.leaseSeconds, worker, options.start === true, options.runId ?? null, limit],
-      { prepare: 'lakespec_claim' },
-    );
-    return r.rows.map((p) => ({
-      runId: p.run_id,
-      phaseId: p.id,
-      phase: p.name,
-      executor: p.executor,
-      input: p.input,
-      token: p.lease_token,
-      attempt: p.attempts,
-      maxAttempts: p.max_attempts,
-      timeoutSeconds: p.timeout_seconds,
-      leaseExpiresAt: p.lease_expires_at!,
-      run: { workspace_id: p.r_workspace, environment: p.r_environment, spec_slug: p.r_spec_slug, git_sha: p.r_git_sha },
-    }));
+    // running, and record PHASE_CLAIMED (lakespec_claim, migration 5). SKIP LOCKED lets
+    // concurrent claimers pass each other.
+    const r = await q.query<ClaimRow>('SELECT * FROM lakespec_claim($1::text, $2::text[], $3::text, $4::uuid, $5::integer, $6::double precision, $7::boolean)', [worker, executors ? [...executors] : null, workspace ?? null, options.runId ?? null, limit, this.leaseSeconds, options.start === true], { prepare: 'lakespec_claim' });
+    return r.rows.map(toClaim);
   }
 
   /** Phases whose lease ran out (their worker died or hung) go back to the queue, or fail when out of attempts. */
@@ -332,7 +268,7 @@ export class RunQueue {
     if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
     // One round trip: the phase, its event, closing the run and waking workers happen in
     // lakespec_complete_phase() (migration 2), atomically.
-    const [phase] = await this.completeIn(this.db, [{ phaseId, token, output }]);
+    const phase = await this.completeIn(this.db, phaseId, token, output);
     if (phase) return phase;
     return this.db.transaction(async (tx) => this.holding(tx, phaseId, token)); // throws the 409
   }
@@ -529,6 +465,45 @@ export interface ClaimOptions {
   start?: boolean;
   /** Only this run's phases. */
   runId?: string;
+}
+
+/** A row of lakespec_claim (migration 5). */
+interface ClaimRow {
+  id: string;
+  run_id: string;
+  name: string;
+  executor: string;
+  input: unknown;
+  attempts: number;
+  max_attempts: number;
+  timeout_seconds: number;
+  lease_expires_at: Date;
+  lease_token: string;
+  workspace_id: string;
+  environment: string;
+  spec_slug: string;
+  git_sha: string;
+}
+
+function toClaim(p: ClaimRow): Claim {
+  return {
+    runId: p.run_id,
+    phaseId: p.id,
+    phase: p.name,
+    executor: p.executor,
+    input: p.input,
+    token: p.lease_token,
+    attempt: p.attempts,
+    maxAttempts: p.max_attempts,
+    timeoutSeconds: p.timeout_seconds,
+    leaseExpiresAt: p.lease_expires_at,
+    run: { workspace_id: p.workspace_id, environment: p.environment, spec_slug: p.spec_slug, git_sha: p.git_sha },
+  };
+}
+
+/** Byte order, not locale order: the lock order must be the same in every process. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

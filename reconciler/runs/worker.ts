@@ -108,7 +108,7 @@ export class Worker {
     const record = async (limit: number) => {
       const batch = finished.splice(0);
       try {
-        const r = await retryDb(() => this.queue.completeManyAndClaim(batch.map((d) => ({ phaseId: d.claim.phaseId, token: d.claim.token, output: d.output })), { worker: this.id, executors, limit, ...this.claimOptions() }));
+        const r = await retryDb(() => this.queue.completeManyAndClaim(batch.map((d) => ({ runId: d.claim.runId, phaseId: d.claim.phaseId, token: d.claim.token, output: d.output })), { worker: this.id, executors, limit, ...this.claimOptions() }));
         for (const d of batch) if (!r.completed.has(d.claim.phaseId)) this.log('warn', 'phase no longer ours at completion', { phase: d.claim.phase, run: d.claim.runId });
         for (const c of r.next) start(c);
       } catch (e) {

@@ -147,8 +147,8 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
       const extract = claims.find((c) => c.phase === 'extract')!;
       const r = await s.queue.completeManyAndClaim(
         [
-          { phaseId: a.phaseId, token: '00000000-0000-0000-0000-000000000000', output: {} },
-          { phaseId: extract.phaseId, token: extract.token, output: { ok: true } },
+          { runId: a.runId, phaseId: a.phaseId, token: '00000000-0000-0000-0000-000000000000', output: {} },
+          { runId: extract.runId, phaseId: extract.phaseId, token: extract.token, output: { ok: true } },
         ],
         { worker: 'w', executors: ['test'], limit: 5, start: true },
       );

@@ -3,6 +3,7 @@ import { rlsSql, sql as initial } from './0001-initial-schema.js';
 import { sql as completePhase } from './0002-complete-phase-function.js';
 import { sql as githubDeliveries } from './0003-github-deliveries.js';
 import { sql as githubChecks } from './0004-github-checks.js';
+import { sql as claimFunctions } from './0005-claim-functions.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'complete-phase-function', sql: completePhase },
   { version: 3, name: 'github-deliveries', sql: githubDeliveries },
   { version: 4, name: 'github-checks', sql: githubChecks },
+  { version: 5, name: 'claim-functions', sql: claimFunctions },
 ];
