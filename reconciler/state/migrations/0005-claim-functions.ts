@@ -15,7 +15,7 @@
 // would examine every queued phase.
 export const sql = /* sql */ `
 CREATE FUNCTION lakespec_runnable_phases(p_executors text[], p_workspace text, p_run uuid, p_limit integer)
-RETURNS SETOF uuid LANGUAGE sql VOLATILE ROWS 1 SET enable_sort = off SET enable_bitmapscan = off AS $$
+RETURNS SETOF uuid LANGUAGE sql VOLATILE ROWS 1 SET enable_indexscan = on SET enable_sort = off SET enable_bitmapscan = off AS $$
   SELECT p.id FROM phases p
   WHERE p.status = 'queued' AND p.available_at <= now()
     AND (p_executors IS NULL OR p.executor = ANY(p_executors))
@@ -32,7 +32,7 @@ $$;
 CREATE FUNCTION lakespec_claim(p_worker text, p_executors text[], p_workspace text, p_run uuid, p_limit integer, p_lease_seconds double precision, p_start boolean)
 RETURNS TABLE (id uuid, run_id uuid, name text, executor text, input jsonb, attempts integer, max_attempts integer, timeout_seconds integer,
                lease_expires_at timestamptz, lease_token text, workspace_id text, environment text, spec_slug text, git_sha text)
-LANGUAGE sql VOLATILE ROWS 1 SET enable_seqscan = off SET enable_bitmapscan = off AS $$
+LANGUAGE sql VOLATILE ROWS 1 SET enable_indexscan = on SET enable_seqscan = off SET enable_bitmapscan = off AS $$
   WITH claimed AS (
     UPDATE phases SET status = 'running', attempts = phases.attempts + 1, lease_token = gen_random_uuid(),
       lease_expires_at = now() + make_interval(secs => p_lease_seconds), heartbeat_at = now(), worker = p_worker, started_at = now(), error = NULL
