@@ -26,6 +26,20 @@ export interface EmitResult {
 export class EmitMemo {
   readonly tables = new Memo<object, unknown>();
   readonly pipelines = new Memo<object, unknown>();
+  private readonly files = new Map<string, { parts: readonly string[]; artifact: Artifact }>();
+
+  /**
+   * An artifact assembled from many memoized parts (a property file listing every model):
+   * when every part is the same as last time, last time's artifact object is returned, so
+   * the text is not joined again and the manifest reuses its hash.
+   */
+  file(path: string, kind: Artifact['kind'], parts: readonly string[]): Artifact {
+    const last = this.files.get(path);
+    if (last && last.artifact.kind === kind && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return last.artifact;
+    const artifact: Artifact = { path, kind, content: parts.join('') };
+    this.files.set(path, { parts, artifact });
+    return artifact;
+  }
 }
 
 export interface Backend {

@@ -51,29 +51,28 @@ export class DbtBackend implements Backend {
       }) as { entry: string; model?: Artifact };
     };
 
+    const pieces = new Map(ir.tables.map((t) => [t, piece(t)]));
+
     // Sources: datasets lakespec loads itself (ingest steps) or that nothing produces.
     const sourceTables = ir.tables.filter((t) => !isModel(t));
     if (sourceTables.length > 0) {
       const bySchema = new Map<string, IRTable[]>();
       for (const t of sourceTables) groupInto(bySchema, sourceName(t), t);
-      let text = 'version: 2\nsources:\n';
+      const parts = [GENERATED + 'version: 2\nsources:\n'];
       for (const [schema, ts] of [...bySchema.entries()].sort(([a], [b]) => byString(a, b))) {
         const head = { name: schema, description: `Tables loaded by lakespec ingest steps (${ir.environment}).`, database: ts[0]!.physical.catalog, schema, loader: 'lakespec' };
-        text += indentLines(toYaml([head]), '  ') + '    tables:\n' + ts.map((t) => piece(t).entry).join('');
+        parts.push(indentLines(toYaml([head]), '  ') + '    tables:\n');
+        for (const t of ts) parts.push(pieces.get(t)!.entry);
       }
-      artifacts.push({ path: 'dbt/models/sources.yml', kind: 'dbt.sources', content: GENERATED + text });
+      artifacts.push(memo.file('dbt/models/sources.yml', 'dbt.sources', parts));
     }
 
     // Models, grouped by layer.
     const byLayer = new Map<string, IRTable[]>();
     for (const t of ir.tables.filter(isModel)) groupInto(byLayer, t.layer, t);
     for (const [layer, ts] of [...byLayer.entries()].sort(([a], [b]) => byString(a, b))) {
-      for (const t of ts) artifacts.push(piece(t).model!);
-      artifacts.push({
-        path: `dbt/models/${layer}/_${layer}__models.yml`,
-        kind: 'dbt.properties',
-        content: GENERATED + 'version: 2\nmodels:\n' + ts.map((t) => piece(t).entry).join(''),
-      });
+      for (const t of ts) artifacts.push(pieces.get(t)!.model!);
+      artifacts.push(memo.file(`dbt/models/${layer}/_${layer}__models.yml`, 'dbt.properties', [GENERATED + 'version: 2\nmodels:\n', ...ts.map((t) => pieces.get(t)!.entry)]));
     }
     return { artifacts, diagnostics };
   }
