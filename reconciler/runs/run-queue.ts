@@ -2,6 +2,7 @@
 // (FOR UPDATE SKIP LOCKED), heartbeat, append events, register artifacts, complete or fail.
 // Every state change and the event that records it commit in one transaction, with event ids
 // derived from (phase, type, attempt), so a retried request neither loses nor doubles events.
+import { byString } from '../../spec/index.js';
 import { type ArtifactStore, digest } from '../artifacts/artifact-store.js';
 import { type Db, type Queryable, StoreError } from '../state/db.js';
 import { type Claim, type CreateRunInput, type NewEvent, type Phase, type Run, type RunEvent, isTerminalRun } from './run-types.js';
@@ -136,9 +137,10 @@ export class RunQueue {
     done: readonly { runId: string; phaseId: string; token: string; output: unknown }[],
     next: { worker: string; executors?: readonly string[]; limit: number } & ClaimOptions,
   ): Promise<{ completed: Set<string>; next: Claim[] }> {
-    // Completed in one order everywhere (run, then phase): two workers completing phases of
-    // the same runs then lock those rows in the same order.
-    const items = done.filter((d) => isUuid(d.phaseId)).sort((a, b) => (a.runId === b.runId ? cmp(a.phaseId, b.phaseId) : cmp(a.runId, b.runId)));
+    // Completed in one order everywhere (run, then phase, in code-unit order rather than the
+    // locale's): two workers completing phases of the same runs then lock those rows in the
+    // same order.
+    const items = done.filter((d) => isUuid(d.phaseId)).sort((a, b) => (a.runId === b.runId ? byString(a.phaseId, b.phaseId) : byString(a.runId, b.runId)));
     const r = await this.db.query<ClaimRow & { completed: boolean }>(
       'SELECT * FROM lakespec_complete_and_claim($1::uuid[], $2::text[], $3::jsonb[], $4::text, $5::text[], $6::uuid, $7::integer, $8::double precision, $9::boolean)',
       [items.map((d) => d.phaseId), items.map((d) => d.token), items.map((d) => JSON.stringify(d.output ?? {})), next.worker, next.executors ? [...next.executors] : null, next.runId ?? null, next.limit, this.leaseSeconds, next.start === true],
@@ -499,11 +501,6 @@ function toClaim(p: ClaimRow): Claim {
     leaseExpiresAt: p.lease_expires_at,
     run: { workspace_id: p.workspace_id, environment: p.environment, spec_slug: p.spec_slug, git_sha: p.git_sha },
   };
-}
-
-/** Byte order, not locale order: the lock order must be the same in every process. */
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
