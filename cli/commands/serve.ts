@@ -28,6 +28,9 @@ Options:
   --lease SECONDS      lease length (default: 30)
   --concurrency N      phases a worker runs at once (default: 1). More suits phases that
                        mostly wait on Trino, Spark or dbt; the embedded DuckDB has one writer
+  --prefetch N         phases a worker may claim ahead of free slots while its phases take
+                       under 100 ms, to record more of them per transaction (default:
+                       4 x concurrency; 0 turns it off)
   --drain              worker: exit once nothing is runnable (for scripts and CI)
   -h, --help           show this help
 
@@ -65,6 +68,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
       workers: { type: 'string' },
       lease: { type: 'string' },
       concurrency: { type: 'string' },
+      prefetch: { type: 'string' },
       drain: { type: 'boolean' },
     },
     0,
@@ -82,6 +86,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   const workers = mode === 'worker' ? 1 : int(values.workers, '--workers', 1, 0, 1);
   const leaseSeconds = int(values.lease, '--lease', 30, 2, 3600);
   const concurrency = int(values.concurrency, '--concurrency', 1, 1, 64);
+  const prefetch = int(values.prefetch, '--prefetch', 4 * concurrency, 0, 1024);
   const { stateDir } = stateLocation(io, values);
   const project = resolve(io.cwd, values.project ?? '.');
   const trinoUrl = values['trino-url'] ?? io.env.LAKESPEC_TRINO_URL;
@@ -124,7 +129,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
       executors.push(githubApp.executor);
     }
     const lineage = lineageSinkFromEnv(io.env);
-    worker = new Worker(queue, executors, { id: `${mode}-${process.pid}`, concurrency, log: (level, msg, fields) => log[level]({ ...fields }, msg), ...(lineage ? { lineage } : {}) });
+    worker = new Worker(queue, executors, { id: `${mode}-${process.pid}`, concurrency, prefetch, log: (level, msg, fields) => log[level]({ ...fields }, msg), ...(lineage ? { lineage } : {}) });
     if (mode === 'worker' && values.drain) {
       // Run until a pass finds nothing runnable (retries waiting on backoff keep it going).
       const w = worker;

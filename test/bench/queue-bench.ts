@@ -2,12 +2,15 @@
 // same real PostgreSQL server, in one run:
 //  1. throughput: N one-phase runs (jobs) queued first, then drained by one worker running
 //     4 at once (graphile: a runner with concurrency 4); claims (claim + execute no-op +
-//     complete) per second. One drain takes about a second and this machine's figures move
-//     by ±20 % from one to the next, so the two queues take turns for several rounds (the
-//     order alternating, each round on fresh databases) and the medians are compared;
+//     complete) per second. lakespec as `lakespec worker --concurrency 4` runs (claiming up
+//     to 16 ahead while phases are short) and with prefetch off; graphile-worker with its
+//     defaults (unbatched: the target) and with its own batching (for reference). One drain
+//     takes about a second and this machine's figures move by ±20 % from one to the next,
+//     so the four take turns for several rounds (the order rotating, each drain on a fresh
+//     database) and the medians are compared;
 //  2. latency: runs (jobs) enqueued at a fixed rate; enqueue → claim latency p50 / p99,
 //     and how many were lost (never executed).
-// graphile-worker is unbatched (its defaults). Both wake on LISTEN/NOTIFY and poll as fallback.
+// Both wake on LISTEN/NOTIFY and poll as fallback.
 import { makeWorkerUtils, run as runGraphile } from 'graphile-worker';
 import { LocalArtifactStore, RunQueue, Worker, migrate, openPostgres, sleep } from '../../reconciler/index.js';
 import type { Executor } from '../../reconciler/index.js';
@@ -21,6 +24,8 @@ const RATE = Number(process.env.BENCH_QUEUE_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_QUEUE_SECONDS ?? 10);
 const CONCURRENCY = 4;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_QUEUE_ROUNDS ?? 3));
+// `lakespec worker --concurrency 4` claims up to 4 × 4 phases ahead while phases are short.
+const PREFETCH = 4 * CONCURRENCY;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,7 +38,7 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
-async function lakespecThroughput(url: string): Promise<number> {
+async function lakespecThroughput(url: string, prefetch: number): Promise<number> {
   const db = openPostgres(url, { max: CONCURRENCY + 4 });
   await migrate(db);
   const queue = new RunQueue(db, new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'bench-q-'))));
@@ -42,7 +47,7 @@ async function lakespecThroughput(url: string): Promise<number> {
   let done = 0;
   const noop: Executor = { id: 'noop', execute: async () => (done++, {}) };
   // One worker running 4 phases at once, as graphile-worker's runner runs 4 jobs at once.
-  const workers = [new Worker(queue, [noop], { id: 'w', idleMs: 50, concurrency: CONCURRENCY })];
+  const workers = [new Worker(queue, [noop], { id: 'w', idleMs: 50, concurrency: CONCURRENCY, prefetch })];
   const t0 = performance.now();
   await Promise.all(workers.map((w) => w.loop(() => done >= N)));
   const secs = (performance.now() - t0) / 1000;
@@ -56,7 +61,7 @@ async function lakespecLatency(url: string): Promise<{ p50: number; p99: number;
   const queue = new RunQueue(db, new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'bench-q-'))));
   const lat: number[] = [];
   const noop: Executor = { id: 'noop2', execute: async (input) => (lat.push(Date.now() - (input as { t: number }).t), {}) };
-  const workers = [new Worker(queue, [noop], { id: 'l', idleMs: 250, concurrency: CONCURRENCY })];
+  const workers = [new Worker(queue, [noop], { id: 'l', idleMs: 250, concurrency: CONCURRENCY, prefetch: PREFETCH })];
   const total = RATE * SECONDS;
   let stop = false;
   const loops = workers.map((w) => w.loop(() => stop));
@@ -77,7 +82,8 @@ async function lakespecLatency(url: string): Promise<{ p50: number; p99: number;
   return { p50: pct(lat, 50), p99: pct(lat, 99), lost: total - lat.length, n: total };
 }
 
-async function graphileThroughput(url: string): Promise<number> {
+/** `batch`: graphile-worker's own batching (a local queue of PREFETCH jobs, completions batched), for reference. */
+async function graphileThroughput(url: string, batch: boolean): Promise<number> {
   const utils = await makeWorkerUtils({ connectionString: url, logger: silentLogger() });
   await utils.migrate();
   for (let i = 0; i < N; i++) await utils.addJob('noop', { i });
@@ -85,7 +91,15 @@ async function graphileThroughput(url: string): Promise<number> {
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
   const t0 = performance.now();
-  const runner = await runGraphile({ connectionString: url, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 50, logger: silentLogger(), taskList: { noop: async () => void (++done >= N && finish()) } });
+  const runner = await runGraphile({
+    connectionString: url,
+    concurrency: CONCURRENCY,
+    noHandleSignals: true,
+    pollInterval: 50,
+    logger: silentLogger(),
+    taskList: { noop: async () => void (++done >= N && finish()) },
+    ...(batch ? { preset: { worker: { localQueue: { size: PREFETCH }, completeJobBatchDelay: 0 } } } : {}),
+  });
   await finished;
   const secs = (performance.now() - t0) / 1000;
   await runner.stop();
@@ -140,20 +154,28 @@ process.on('uncaughtException', (e) => {
 try {
   for (const name of ['lk_lat', 'gw_lat']) await pg.createDatabase(name);
   console.log(`bench:queue — PostgreSQL ${String((await pg.query('SHOW server_version')).rows[0].server_version)}, ${CONCURRENCY} concurrent workers in one process, node ${process.version}`);
-  const lk: number[] = [];
-  const gw: number[] = [];
+  // Four contenders per round, in an order that rotates from round to round, each on a fresh database.
+  const contenders = [
+    { label: `lakespec run queue (prefetch ${PREFETCH})`, run: (url: string) => lakespecThroughput(url, PREFETCH), figures: [] as number[] },
+    { label: 'lakespec, no prefetch', run: (url: string) => lakespecThroughput(url, 0), figures: [] as number[] },
+    { label: 'graphile-worker 0.17 unbatched', run: (url: string) => graphileThroughput(url, false), figures: [] as number[] },
+    { label: `graphile-worker 0.17 batched (local queue ${PREFETCH})`, run: (url: string) => graphileThroughput(url, true), figures: [] as number[] },
+  ];
   for (let round = 0; round < ROUNDS; round++) {
-    await pg.createDatabase(`lk_tp_${round}`);
-    await pg.createDatabase(`gw_tp_${round}`);
-    const lakespec = async () => lk.push(await lakespecThroughput(pg.url(`lk_tp_${round}`)));
-    const graphile = async () => gw.push(await graphileThroughput(pg.url(`gw_tp_${round}`)));
-    for (const step of round % 2 === 0 ? [lakespec, graphile] : [graphile, lakespec]) await step();
+    for (let k = 0; k < contenders.length; k++) {
+      const c = contenders[(k + round) % contenders.length]!;
+      const db = `tp_${round}_${contenders.indexOf(c)}`;
+      await pg.createDatabase(db);
+      c.figures.push(await c.run(pg.url(db)));
+    }
   }
   const all = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
-  console.log(`\nthroughput (${N} queued, drained; ${ROUNDS} rounds, taking turns): claim → no-op → complete per second`);
-  console.log(`  lakespec run queue   median ${median(lk).toFixed(0).padStart(6)} /s   rounds: ${all(lk)}`);
-  console.log(`  graphile-worker 0.17 median ${median(gw).toFixed(0).padStart(6)} /s   rounds: ${all(gw)}`);
-  console.log(`  ratio of medians lakespec / graphile-worker: ${(median(lk) / median(gw)).toFixed(2)} (target ≥ 1); per round: ${lk.map((x, i) => (x / gw[i]!).toFixed(2)).join(', ')}`);
+  const width = Math.max(...contenders.map((c) => c.label.length));
+  console.log(`\nthroughput (${N} queued, drained by one worker running ${CONCURRENCY} at once; ${ROUNDS} rounds, taking turns): claim → no-op → complete per second`);
+  for (const c of contenders) console.log(`  ${c.label.padEnd(width)}  median ${median(c.figures).toFixed(0).padStart(6)} /s   rounds: ${all(c.figures)}`);
+  const [lk, lk0, gw] = contenders.map((c) => c.figures) as [number[], number[], number[]];
+  console.log(`  ratio of medians lakespec / graphile-worker unbatched: ${(median(lk) / median(gw)).toFixed(2)} (target ≥ 1); per round: ${lk.map((x, i) => (x / gw[i]!).toFixed(2)).join(', ')}`);
+  console.log(`  without prefetch: ${(median(lk0) / median(gw)).toFixed(2)}`);
   const lkLat = await lakespecLatency(pg.url('lk_lat'));
   const gwLat = await graphileLatency(pg.url('gw_lat'));
   console.log(`\nlatency at ${RATE}/s for ${SECONDS} s: enqueue → claim (ms)`);

@@ -194,6 +194,67 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
     }
   });
 
+  it('a worker that claims ahead keeps to its concurrency, records each phase once in order, and batches more per statement', async () => {
+    const s = await backend.open();
+    try {
+      const runs: { id: string }[] = [];
+      for (let i = 0; i < 30; i++) runs.push(await s.queue.createRun(input({ specSlug: `ahead/${i}`, phases: [{ name: 'only', executor: 'test', input: {} }] })));
+      let active = 0;
+      let most = 0;
+      const executed: string[] = [];
+      const test: Executor = {
+        id: 'test',
+        execute: async (_input, ctx) => {
+          most = Math.max(most, ++active);
+          await sleep(1);
+          executed.push(ctx.claim.runId);
+          active--;
+          return {};
+        },
+      };
+      const batches: number[] = [];
+      const limits: number[] = [];
+      const complete = s.queue.completeManyAndClaim.bind(s.queue);
+      s.queue.completeManyAndClaim = async (done, next) => {
+        batches.push(done.length);
+        limits.push(next.limit);
+        return complete(done, next);
+      };
+      const worker = new Worker(s.queue, [test], { id: 'ahead', idleMs: 10, concurrency: 2, prefetch: 6 });
+      await worker.loop(async () => (await s.queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded'));
+      expect(new Set(executed).size).toBe(30);
+      expect(executed).toHaveLength(30);
+      expect(most).toBeLessThanOrEqual(2);
+      // Short phases: lanes of one slot claim up to three ahead, and complete them together.
+      expect(Math.max(...limits)).toBe(4);
+      expect(Math.max(...batches)).toBeGreaterThan(1);
+      for (const run of runs) {
+        expect((await s.queue.events(run.id)).map((e) => e.type)).toEqual(['RUN_CREATED', 'PHASE_CLAIMED', 'PHASE_STARTED', 'PHASE_SUCCEEDED', 'RUN_SUCCEEDED']);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a worker does not claim ahead while its phases are long', async () => {
+    const s = await backend.open();
+    try {
+      const runs: { id: string }[] = [];
+      for (let i = 0; i < 6; i++) runs.push(await s.queue.createRun(input({ specSlug: `slow/${i}`, phases: [{ name: 'only', executor: 'test', input: {} }] })));
+      const limits: number[] = [];
+      const claimMany = s.queue.claimMany.bind(s.queue);
+      s.queue.claimMany = async (w, e, limit, o) => (limits.push(limit), claimMany(w, e, limit, o));
+      const complete = s.queue.completeManyAndClaim.bind(s.queue);
+      s.queue.completeManyAndClaim = async (done, next) => (limits.push(next.limit), complete(done, next));
+      const test: Executor = { id: 'test', execute: async () => (await sleep(30), {}) };
+      const worker = new Worker(s.queue, [test], { id: 'slow', idleMs: 10, concurrency: 1, prefetch: 8, prefetchBelowMs: 10 });
+      await worker.loop(async () => (await s.queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded'));
+      expect(Math.max(...limits)).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('retries transient failures with backoff, never terminal ones', async () => {
     const s = await backend.open({ retryBaseMs: 400, retryMaxMs: 400, random: () => 1 });
     try {

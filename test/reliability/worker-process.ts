@@ -1,11 +1,11 @@
 // A real worker process for the reliability tests: claims phases from a PostgreSQL state
 // store and runs the "effect" executor, whose side effect (a row in side_effects) is
 // written only while the lease is held — the fenced write every executor should use.
-// Usage: node worker-process.js <database-url> <artifacts-dir> <worker-id> <lease-seconds> [concurrency]
+// Usage: node worker-process.js <database-url> <artifacts-dir> <worker-id> <lease-seconds> [concurrency] [prefetch]
 import pg from 'pg';
 import { type Executor, LocalArtifactStore, RunQueue, Worker, migrate, openPostgres, retryDb, sleep } from '../../reconciler/index.js';
 
-const [url, artifactsDir, id, lease, concurrency] = process.argv.slice(2);
+const [url, artifactsDir, id, lease, concurrency, prefetch] = process.argv.slice(2);
 const db = openPostgres(url!, { max: 4, applicationName: `worker ${id}` });
 const queue = new RunQueue(db, new LocalArtifactStore(artifactsDir!), { leaseSeconds: Number(lease ?? 2), retryBaseMs: 200, retryMaxMs: 1000 });
 const effects = new pg.Pool({ connectionString: url, max: 2 });
@@ -35,7 +35,7 @@ const effect: Executor = {
 
 await retryDb(() => migrate(db));
 await retryDb(() => effects.query('CREATE TABLE IF NOT EXISTS side_effects (phase_id uuid NOT NULL, worker text NOT NULL, attempt integer NOT NULL, at timestamptz NOT NULL DEFAULT now())'));
-const worker = new Worker(queue, [effect], { id, idleMs: 20, concurrency: Number(concurrency ?? 1), log: (level, msg, f) => process.stderr.write(`${level} ${msg} ${JSON.stringify(f ?? {})}\n`) });
+const worker = new Worker(queue, [effect], { id, idleMs: 20, concurrency: Number(concurrency ?? 1), prefetch: Number(prefetch ?? 0), log: (level, msg, f) => process.stderr.write(`${level} ${msg} ${JSON.stringify(f ?? {})}\n`) });
 process.on('SIGTERM', () => worker.stop());
 process.stdout.write('ready\n');
 await worker.loop();

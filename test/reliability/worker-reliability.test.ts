@@ -40,8 +40,8 @@ async function freshDb(): Promise<{ url: string; db: Db; queue: RunQueue; artifa
   return { url, db, queue: new RunQueue(db, new LocalArtifactStore(artifacts), { leaseSeconds: 2 }), artifacts };
 }
 
-async function startWorker(url: string, artifacts: string, id: string, leaseSeconds = 2, concurrency = 1): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [SCRIPT, url, artifacts, id, String(leaseSeconds), String(concurrency)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startWorker(url: string, artifacts: string, id: string, leaseSeconds = 2, concurrency = 1, prefetch = 0): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [SCRIPT, url, artifacts, id, String(leaseSeconds), String(concurrency), String(prefetch)], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   logs.set(child, '');
   child.stderr!.on('data', (d: Buffer) => logs.set(child, logs.get(child) + d.toString()));
@@ -133,8 +133,9 @@ describe('worker reliability on a real PostgreSQL', () => {
     try {
       const runs: { id: string }[] = [];
       for (let i = 0; i < 4; i++) runs.push(await queue.createRun(runInput(effectPhases(20, 5))));
-      // Two run one phase at a time, two run three at once (batched completions and claims).
-      await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id, i) => startWorker(url, artifacts, id, 10, i % 2 === 0 ? 1 : 3)));
+      // Two run one phase at a time, two run three at once (batched completions and claims);
+      // the last two also claim ahead (prefetch), as `lakespec worker` does by default.
+      await Promise.all(['r1', 'r2', 'r3', 'r4'].map((id, i) => startWorker(url, artifacts, id, 10, i % 2 === 0 ? 1 : 3, i < 2 ? 0 : 4 * (i % 2 === 0 ? 1 : 3))));
       const finished = await waitFor('all runs to finish', async () => {
         const rs = await Promise.all(runs.map((r) => queue.getRun(r.id)));
         return rs.every((r) => ['succeeded', 'failed'].includes(r!.status)) ? rs : undefined;
