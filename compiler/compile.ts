@@ -1,7 +1,7 @@
 // compile(): spec files + options in, { artifacts, diagnostics } out. Pure — no file,
 // clock or network access — so the same inputs always give byte-identical artifacts.
 import { type Diagnostic, ParseCache, ResolveCache, type SourceFile, analyze, byString, diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
-import { type Artifact, type Manifest, buildManifest, manifestJson } from './artifact.js';
+import { type Artifact, type Manifest, ManifestMemo, buildManifest, manifestJson } from './artifact.js';
 import { type Backend, type BackendId, EmitMemo } from './backend.js';
 import { DbtBackend } from './backends/dbt-backend.js';
 import { DuckDbBackend } from './backends/duckdb-backend.js';
@@ -35,7 +35,9 @@ export class CompileCache {
   readonly resolve = new ResolveCache();
   readonly lower = new LowerCache();
   readonly emit = new Map<BackendId, EmitMemo>();
-  readonly hashes = new WeakMap<Artifact, { sha256: string; bytes: number }>();
+  readonly manifest = new ManifestMemo();
+  /** The last artifact list in emission order, and the order that sorts it by path. */
+  order?: { artifacts: readonly Artifact[]; sorted: readonly number[] };
   readonly irFragments = new WeakMap<object, string>();
   readonly graph = new GraphMemo();
 
@@ -90,19 +92,37 @@ export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: 
       diagnostics.push(diagnostic('LS1401', `the ${id} backend failed: ${(e as Error).message}`));
     }
   }
-  const sorted = sortDiagnostics(diagnostics);
-  if (hasErrors(sorted)) return { artifacts: [], diagnostics: sorted, ir };
+  const diags = sortDiagnostics(diagnostics);
+  if (hasErrors(diags)) return { artifacts: [], diagnostics: diags, ir };
   artifacts.push({ path: 'lakespec/ir.json', kind: 'ir', content: irJson(ir, cache.irFragments) });
   artifacts.push({ path: 'lakespec/graph.json', kind: 'graph', content: graphJson(buildGraph(ir, cache.graph), cache.graph) });
-  artifacts.sort((a, b) => byString(a.path, b.path));
-  const dupes = artifacts.filter((a, i) => i > 0 && artifacts[i - 1]!.path === a.path);
-  if (dupes.length > 0) throw new Error(`two artifacts share the path ${dupes[0]!.path}`);
-  const manifest = buildManifest(artifacts, cache.hashes, {
+  const sorted = sortByPath(artifacts, cache);
+  const manifest = buildManifest(sorted, cache.manifest, {
     workspace: ir.workspace,
     environment: ir.environment,
     gitSha: ir.gitSha,
     specHash: ir.specHash,
     backends: [...backendIds],
   });
-  return { artifacts: [...artifacts, { path: 'manifest.json', kind: 'ir', content: manifestJson(manifest) }], manifest, ir, diagnostics: sorted };
+  return { artifacts: [...sorted, { path: 'manifest.json', kind: 'ir', content: manifestJson(manifest, cache.manifest) }], manifest, ir, diagnostics: diags };
+}
+
+/**
+ * Artifacts in path order, checked for clashes. Backends emit in the same order from one
+ * compile to the next when the project's structure did not change (only contents did), so
+ * the last compile's order is reused when every path is the same: sorting 60 000 paths by
+ * code units took about 45 ms of each recompile.
+ */
+function sortByPath(artifacts: readonly Artifact[], cache: CompileCache): Artifact[] {
+  const last = cache.order;
+  if (last && last.artifacts.length === artifacts.length && artifacts.every((a, i) => a.path === last.artifacts[i]!.path)) {
+    cache.order = { artifacts, sorted: last.sorted };
+    return last.sorted.map((i) => artifacts[i]!);
+  }
+  const order = artifacts.map((_, i) => i).sort((a, b) => byString(artifacts[a]!.path, artifacts[b]!.path));
+  const sorted = order.map((i) => artifacts[i]!);
+  const dupe = sorted.find((a, i) => i > 0 && sorted[i - 1]!.path === a.path);
+  if (dupe) throw new Error(`two artifacts share the path ${dupe.path}`);
+  cache.order = { artifacts, sorted: order };
+  return sorted;
 }

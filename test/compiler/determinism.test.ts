@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../compiler/index.js';
+import { type Artifact, ManifestMemo, buildManifest, compile, manifestJson } from '../../compiler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { EXAMPLES, ROOT } from '../helpers/paths.js';
 
@@ -63,6 +63,27 @@ describe('determinism', () => {
     expect(m.artifacts.map((a) => a.path)).toEqual(paths);
     for (const a of m.artifacts) expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.setHash).toMatch(/^[0-9a-f]{64}$/);
+    // manifest.json is assembled from memoized entries; it must be exactly the JSON of the manifest.
+    expect(baseline.artifacts.find((a) => a.path === 'manifest.json')!.content).toBe(JSON.stringify(m, null, 2) + '\n');
+  });
+
+  it('the memoized manifest text is JSON.stringify of the manifest, for any paths and order (property)', () => {
+    const kinds = ['trino.ddl', 'dbt.model', 'ir'] as const;
+    const artifact = fc.record({ path: fc.string({ unit: 'grapheme', minLength: 1 }), kind: fc.constantFrom(...kinds), content: fc.string() });
+    fc.assert(
+      fc.property(fc.uniqueArray(artifact, { selector: (a) => a.path, maxLength: 12 }), fc.array(fc.string(), { maxLength: 3 }), (list, backends) => {
+        const memo = new ManifestMemo();
+        const meta = { workspace: 'w"\\s', environment: 'dév', gitSha: SHA, specHash: 'x', backends };
+        const m = buildManifest(list as Artifact[], memo, meta);
+        expect(manifestJson(m, memo)).toBe(JSON.stringify(m, null, 2) + '\n');
+        expect(manifestJson(m)).toBe(JSON.stringify(m, null, 2) + '\n');
+        // Memoized again: the same text, and the same entries in path order.
+        const again = buildManifest(list as Artifact[], memo, meta);
+        expect(manifestJson(again, memo)).toBe(manifestJson(m, memo));
+        expect(again.artifacts.map((e) => e.path)).toEqual([...list].map((a) => a.path).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
