@@ -6,7 +6,7 @@ import * as validators from './generated/validators.js';
 import type { Kind, Resource } from './model.js';
 import { API_VERSION, KINDS } from './schema-catalog.js';
 import { type CompiledValidator, locate, schemaDiagnostics } from './schema-validator.js';
-import { canonicalJson, sha256 } from './canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
 import type { SourceFile } from './source-file.js';
 import { type LoaderLimits, defaultLimits, loadYamlFile } from './yaml-loader.js';
 
@@ -31,9 +31,13 @@ interface FileResult {
   diagnostics: Diagnostic[];
 }
 
-/** Reuse across calls to skip unchanged files. Keyed by path and content hash. */
+/**
+ * Reuse across calls to skip unchanged files. Keyed by path, and checked against the
+ * file's text: comparing two strings is cheaper than hashing one, and a file's results keep
+ * its text alive anyway (source positions are computed from it on demand).
+ */
 export class ParseCache {
-  readonly entries = new Map<string, { hash: string; result: FileResult }>();
+  readonly entries = new Map<string, { text: string; result: FileResult }>();
 }
 
 export function parseSpecs(files: readonly SourceFile[], options: { cache?: ParseCache; limits?: LoaderLimits } = {}): ParsedSpecs {
@@ -48,11 +52,10 @@ export function parseSpecs(files: readonly SourceFile[], options: { cache?: Pars
     seenPaths.add(file.path);
     let result: FileResult;
     const cached = options.cache?.entries.get(file.path);
-    const hash = options.cache ? sha256(file.text) : '';
-    if (cached && cached.hash === hash) result = cached.result;
+    if (cached && cached.text === file.text) result = cached.result;
     else {
       result = parseFile(file, options.limits ?? defaultLimits);
-      options.cache?.entries.set(file.path, { hash, result });
+      options.cache?.entries.set(file.path, { text: file.text, result });
     }
     out.resources.push(...result.resources);
     for (const i of result.invalid) out.invalid[i.kind].add(i.name);

@@ -62,6 +62,8 @@ export class ResolveCache {
   readonly datasets = new Memo<Resource, { ds?: ResolvedDataset; diags: Diagnostic[]; naming: { key: string; diag: Diagnostic }[] }>();
   readonly pipelines = new Memo<Resource, { p: ResolvedPipeline; diags: Diagnostic[] }>();
   readonly finals = new Memo<ResolvedPipeline, ResolvedPipeline>();
+  /** A pipeline's spec with the workspace defaults and its overrides merged in. */
+  readonly pipelineSpecs = new Memo<Resource, PipelineSpec>();
   readonly templates = new WeakMap<object, ParsedSqlTemplate>();
   readonly hashes = new WeakMap<Resource, string>();
 }
@@ -186,8 +188,10 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache
     if (pipelineNames.has(r.name)) continue;
     pipelineNames.add(r.name);
     const loc = new Locator(r, env.overlayFrom);
-    const { overrides, ...base } = r.spec;
-    const spec = overlay<PipelineSpec>([ws.spec.defaults?.pipeline, wsEnv.defaults?.pipeline, base, overrides?.[env.overlayFrom]]);
+    const spec = cache.pipelineSpecs.get(r, [envKey, ws], () => {
+      const { overrides, ...base } = r.spec;
+      return overlay<PipelineSpec>([ws.spec.defaults?.pipeline, wsEnv.defaults?.pipeline, base, overrides?.[env.overlayFrom]]);
+    });
     // What this pipeline's resolution looked at: its connections and datasets, by identity.
     // (Bare table names always produce a diagnostic, and a pipeline with diagnostics is never cached.)
     const deps: unknown[] = [envKey, ws, connections.get(spec.connection ?? '')?.resolved];
