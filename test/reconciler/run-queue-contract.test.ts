@@ -236,6 +236,47 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
     }
   });
 
+  it('a phase claimed ahead whose lease ran out while it waited is not run by the worker that claimed it', async () => {
+    const s = await backend.open({ leaseSeconds: 0.6, retryBaseMs: 10, retryMaxMs: 10 });
+    try {
+      const runs: { id: string }[] = [];
+      for (let i = 0; i < 3; i++) runs.push(await s.queue.createRun(input({ specSlug: `stale/${i}`, phases: [{ name: 'only', executor: 'test', input: {}, maxAttempts: 2 }] })));
+      const executed: string[] = [];
+      const stolen: string[] = [];
+      const warnings: string[] = [];
+      let calls = 0;
+      const test: Executor = {
+        id: 'test',
+        execute: async (_input, ctx) => {
+          executed.push(ctx.claim.runId);
+          if (++calls === 2) {
+            // The phase claimed ahead behind this one is not heartbeated: its lease runs out,
+            // it goes back to the queue, and another worker takes and completes it.
+            await sleep(900);
+            await s.queue.reapExpiredLeases();
+            await sleep(30);
+            for (const c of await s.queue.claimMany('thief', ['test'], 5)) {
+              stolen.push(c.runId);
+              await s.queue.completePhase(c.phaseId, c.token, {});
+            }
+          }
+          return {};
+        },
+      };
+      const worker = new Worker(s.queue, [test], { id: 'ahead', idleMs: 10, concurrency: 1, prefetch: 2, prefetchBelowMs: 5000, log: (_level, msg) => void warnings.push(msg) });
+      await worker.loop(async () => (await s.queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded'));
+      // Two ran here, the third only on the other worker.
+      expect(stolen).toHaveLength(1);
+      expect(executed).toHaveLength(2);
+      expect(new Set([...executed, ...stolen])).toEqual(new Set(runs.map((r) => r.id)));
+      expect(warnings).toContain('prefetched phase no longer ours; not run');
+      const claims = (await s.queue.events(stolen[0]!)).filter((e) => e.type === 'PHASE_CLAIMED').map((e) => e.message);
+      expect(claims).toEqual(['only claimed by ahead (attempt 1 of 2)', 'only claimed by thief (attempt 2 of 2)']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a worker does not claim ahead while its phases are long', async () => {
     const s = await backend.open();
     try {
