@@ -173,16 +173,26 @@ export class Worker {
       }
     };
     let backoff = this.idleMs;
+    // Since when finished phases have been held back to be recorded with others.
+    let heldSince: number | undefined;
     while (!this.stopping && !(await until())) {
       const changed = new Promise<void>((r) => (wake = r));
       try {
         await fill();
         const free = slots - running.size;
-        if (finished.length > 0 && (waiting.length > 0 || (running.size > 0 && fast()))) {
+        if (finished.length === 0) heldSince = undefined;
+        else heldSince ??= performance.now();
+        const holdFor = heldSince === undefined ? 0 : this.prefetchBelowMs - (performance.now() - heldSince);
+        if (finished.length > 0 && (waiting.length > 0 || (running.size > 0 && fast())) && holdFor > 0) {
           // Short phases claimed ahead or still running go first, so that what finished is
-          // recorded in one statement with them.
-          await changed;
+          // recorded in one statement with them; but not for longer than a short phase
+          // takes: a finished phase is no longer heartbeated, and one slow phase among
+          // short ones must not hold the others' completions back until their leases end.
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([changed, new Promise<void>((r) => (timer = setTimeout(r, holdFor)))]);
+          clearTimeout(timer);
         } else if (finished.length > 0) {
+          heldSince = undefined;
           await record(free + ahead());
         } else if (free > 0 && take(await this.queue.claimMany(this.id, executors, free + ahead(), this.claimOptions())) > 0) {
           // claimed: go round again
