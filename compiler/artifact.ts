@@ -23,7 +23,7 @@ export type ArtifactKind =
   | 'ir';
 
 export interface Artifact {
-  /** Relative path with forward slashes, e.g. "trino/tables/orders.sql". */
+  /** Relative path with forward slashes, e.g. "trino/pipelines/orders.sql". */
   path: string;
   kind: ArtifactKind;
   content: string;

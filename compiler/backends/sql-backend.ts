@@ -35,22 +35,32 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     const tables = new Map(ir.tables.map((t) => [t.name, t]));
     const kind = (k: string) => `${this.id}.${k}` as ArtifactKind;
     const header = this.header(ir);
+    // One DDL file and one checks file per layer rather than per table: at 10 000 datasets,
+    // 40 000 small files cost more to hash, list and write than their contents (a one-file
+    // recompile re-joins its layer's file from memoized pieces).
+    const layers = new Map<string, { schemas: Set<string>; ddl: string[]; checks: string[] }>();
     for (const t of ir.tables) {
-      // A table's files depend on it, the header, and the parents its checks join to.
-      const deps = [header, ...t.checks.map((c) => (c.type === 'relationships' ? tables.get(c.to) : undefined))];
-      const made = memo.tables.get(t, deps, () => {
-        const out: Artifact[] = [{ path: `${this.id}/tables/${t.name}.sql`, kind: kind('ddl'), content: header + this.tableStatements(t).map((s) => s + ';\n').join('\n') }];
+      // A table's pieces depend on it and on the parents its checks join to.
+      const deps = [...t.checks.map((c) => (c.type === 'relationships' ? tables.get(c.to) : undefined))];
+      const piece = memo.tables.get(t, deps, () => {
+        const [schema, ...rest] = this.tableStatements(t);
         const checks = this.dialect.checkQueries(t, tables);
-        if (checks.length > 0) {
-          out.push({
-            path: `${this.id}/checks/${t.name}.sql`,
-            kind: kind('checks'),
-            content: header + checks.map((c) => `-- check ${c.name} (${c.severity}): returns offending rows\n${c.sql};\n`).join('\n'),
-          });
-        }
-        return out;
-      }) as Artifact[];
-      artifacts.push(...made);
+        return {
+          schema: `${schema};\n`,
+          ddl: `-- table ${t.name}\n${rest.map((x) => x + ';\n').join('\n')}`,
+          checks: checks.length > 0 ? `-- table ${t.name}\n${checks.map((c) => `-- check ${c.name} (${c.severity}): returns offending rows\n${c.sql};\n`).join('\n')}` : undefined,
+        };
+      }) as { schema: string; ddl: string; checks?: string };
+      let layer = layers.get(t.layer);
+      if (!layer) layers.set(t.layer, (layer = { schemas: new Set(), ddl: [], checks: [] }));
+      layer.schemas.add(piece.schema);
+      layer.ddl.push(piece.ddl);
+      if (piece.checks !== undefined) layer.checks.push(piece.checks);
+    }
+    const separated = (pieces: readonly string[]) => pieces.flatMap((x, i) => (i === 0 ? [x] : ['\n', x]));
+    for (const [name, layer] of [...layers].sort((a, b) => byString(a[0], b[0]))) {
+      artifacts.push(memo.file(`${this.id}/tables/${name}.sql`, kind('ddl'), [header, ...[...layer.schemas].sort(byString), '\n', ...separated(layer.ddl)]));
+      if (layer.checks.length > 0) artifacts.push(memo.file(`${this.id}/checks/${name}.sql`, kind('checks'), [header, ...separated(layer.checks)]));
     }
     for (const p of ir.pipelines) {
       if (!this.runsPipeline(p)) continue;

@@ -1,8 +1,0 @@
--- lakespec finance (dev) for trino; generated, do not edit
-
--- check unique_id (error): returns offending rows
-SELECT "id", count(*) AS "duplicates"
-FROM "dev_lakehouse"."finance_bronze"."odoo_product"
-WHERE "id" IS NOT NULL
-GROUP BY "id"
-HAVING count(*) > 1;
