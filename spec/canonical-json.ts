@@ -23,7 +23,7 @@ function write(v: unknown): string {
   const keys = Object.keys(v);
   for (let i = 1; i < keys.length; i++) {
     if (keys[i - 1]! > keys[i]!) {
-      keys.sort();
+      sortKeys(keys, i);
       break;
     }
   }
@@ -37,6 +37,28 @@ function write(v: unknown): string {
     s += JSON.stringify(k) + ':' + write(x);
   }
   return s + '}';
+}
+
+/**
+ * Code-unit order, as Array.prototype.sort's default; keys before `from` are already in
+ * order. Objects here have a handful of keys, for which an insertion sort in place is
+ * quicker than sort() and allocates nothing (sort() was 56 MB of a cold 10k compile's
+ * allocation).
+ */
+function sortKeys(keys: string[], from: number): void {
+  if (keys.length > 24) {
+    keys.sort();
+    return;
+  }
+  for (let i = from; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
 }
 
 export function sha256(data: string | Uint8Array): string {
