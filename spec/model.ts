@@ -147,7 +147,7 @@ export interface Resource<K extends Kind = Kind> {
   labels: Record<string, string>;
   spec: SpecOf[K];
   doc: LoadedDocument;
-  /** Canonical JSON of the resource, for fingerprints. */
+  /** sha256 of the resource's canonical JSON (the canonical text itself is not kept: it is as large as the specs). */
   fingerprint: string;
 }
 

@@ -6,7 +6,7 @@ import * as validators from './generated/validators.js';
 import type { Kind, Resource } from './model.js';
 import { API_VERSION, KINDS } from './schema-catalog.js';
 import { type CompiledValidator, locate, schemaDiagnostics } from './schema-validator.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, sha256 } from './canonical-json.js';
 import type { SourceFile } from './source-file.js';
 import { type LoaderLimits, defaultLimits, loadYamlFile } from './yaml-loader.js';
 
@@ -113,7 +113,7 @@ function parseFile(file: SourceFile, limits: LoaderLimits): FileResult {
       labels: m.labels ?? {},
       spec: obj.spec as Resource['spec'],
       doc,
-      fingerprint: canonicalJson(obj),
+      fingerprint: sha256(canonicalJson(obj)),
     };
     if (m.description !== undefined) resource.description = m.description;
     result.resources.push(resource);

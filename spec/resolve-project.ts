@@ -65,7 +65,6 @@ export class ResolveCache {
   /** A pipeline's spec with the workspace defaults and its overrides merged in. */
   readonly pipelineSpecs = new Memo<Resource, PipelineSpec>();
   readonly templates = new WeakMap<object, ParsedSqlTemplate>();
-  readonly hashes = new WeakMap<Resource, string>();
 }
 
 export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache: ResolveCache = new ResolveCache()): ResolveResult {
@@ -312,7 +311,7 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache
     datasets: [...datasets.values()].map((d) => d.ds).sort((a, b) => byString(a.name, b.name)),
     pipelines: finals.sort((a, b) => byString(a.name, b.name)),
     producedBy,
-    specHash: specHash(parsed, cache.hashes),
+    specHash: specHash(parsed),
   };
   if (ws.description !== undefined) project.workspace.description = ws.description;
   return { project, diagnostics: diags };
@@ -353,17 +352,8 @@ function parseRefsFor(r: Resource<'Pipeline'>, stepIndex: number) {
   return sql ? parseSqlTemplate(sql).refs : [];
 }
 
-export function specHash(parsed: ParsedSpecs, memo: WeakMap<Resource, string> = new WeakMap()): string {
-  const parts = parsed.resources
-    .map((r) => {
-      let h = memo.get(r);
-      if (h === undefined) {
-        h = sha256(r.fingerprint);
-        memo.set(r, h);
-      }
-      return `${r.kind}\u0000${r.name}\u0000${h}`;
-    })
-    .sort(byString);
+export function specHash(parsed: ParsedSpecs): string {
+  const parts = parsed.resources.map((r) => `${r.kind}\u0000${r.name}\u0000${r.fingerprint}`).sort(byString);
   return sha256(parts.join('\n'));
 }
 
