@@ -74,10 +74,11 @@ function write(v: Plain, indent: string, out: string[]): void {
   }
 }
 
-export function toYaml(value: Plain | object): string {
+/** `indent` prefixes every line: for a document that goes inside another (a list item of a property file). */
+export function toYaml(value: Plain | object, indent = ''): string {
   const s = scalar(value as Plain);
-  if (s !== undefined) return s + '\n';
+  if (s !== undefined) return indent + s + '\n';
   const out: string[] = [];
-  write(value as Plain, '', out);
+  write(value as Plain, indent, out);
   return out.join('\n') + '\n';
 }

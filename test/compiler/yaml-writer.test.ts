@@ -29,6 +29,18 @@ describe('toYaml', () => {
     );
   });
 
+  it('with an indent, prefixes exactly the non-empty lines, and reads back inside a list (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(keyArb, valueArb, { minKeys: 1, maxKeys: 4 }), { minLength: 1, maxLength: 3 }), fc.constantFrom('  ', '      '), (items, indent) => {
+        const text = toYaml(items, indent);
+        expect(text).toBe(toYaml(items).split('\n').map((l) => (l.length > 0 ? indent + l : l)).join('\n'));
+        const back = parse(`list:\n${text}`, { schema: 'core', uniqueKeys: false }) as { list: unknown };
+        expect(back.list).toEqual(JSON.parse(JSON.stringify(items)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('writes readable block YAML', () => {
     expect(toYaml({ version: 2, models: [{ name: 'orders', columns: [{ name: 'id', data_tests: ['not_null'] }] }] })).toBe(
       'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        data_tests:\n          - not_null\n',
