@@ -49,7 +49,7 @@ export function compileCommand(argv: string[], io: Io): number {
   const display = displayPathFor(io, project.root);
   const out = resolve(io.cwd, values.out);
   const ok = !hasErrors(diagnostics) && result.manifest !== undefined;
-  if (ok) writeArtifacts(out, result.artifacts);
+  const written = ok ? writeArtifacts(out, result.artifacts, result.manifest) : undefined;
   if (values.json) {
     io.stdout(formatJson(diagnostics, display, ok ? { out, manifest: result.manifest } : {}));
   } else {
@@ -62,7 +62,7 @@ export function compileCommand(argv: string[], io: Io): number {
       for (const a of m.artifacts) counts.set(a.kind.split('.')[0]!, (counts.get(a.kind.split('.')[0]!) ?? 0) + 1);
       io.stdout(
         `${s.green('✔')} compiled ${m.workspace} for ${s.bold(m.environment)}: ${m.artifacts.length + 1} artifacts (${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')})\n` +
-          `  out:      ${display(out).startsWith('..') ? out : display(out)}\n  commit:   ${m.gitSha}\n  specs:    ${m.specHash}\n  set hash: ${m.setHash}\n`,
+          `  out:      ${display(out).startsWith('..') ? out : display(out)} (${written!.written} written, ${written!.reused} unchanged and kept)\n  commit:   ${m.gitSha}\n  specs:    ${m.specHash}\n  set hash: ${m.setHash}\n`,
       );
     } else io.stdout(summaryLine(diagnostics, project.files.length, s, ' — nothing written') + '\n');
   }

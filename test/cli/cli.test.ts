@@ -1,6 +1,6 @@
 // The CLI as a user meets it: help, exit codes, formats, and no stack traces.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +63,18 @@ describe('lakespec CLI', () => {
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.environment).toBe('prod');
     for (const a of m.artifacts) expect(existsSync(join(out, a.path))).toBe(true);
-    // Recompiling over our own output is fine.
+    // Recompiling over our own output is fine: unchanged files are kept (the same inode,
+    // linked into the new folder), and a file edited by hand is written afresh.
+    const kept = join(out, 'trino', 'tables', 'gold.sql');
+    const edited = join(out, 'trino', 'checks', 'silver.sql');
+    const original = readFileSync(edited, 'utf8');
+    const inode = statSync(kept).ino;
+    writeFileSync(edited, original + '-- edited by hand\n');
+    const again = await runCli(['compile', finance, '--env', 'prod', '--out', out, '--git-sha', 'abcdef0'], ROOT);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`\\(2 written, ${m.artifacts.length - 1} unchanged and kept\\)`));
+    expect(statSync(kept).ino).toBe(inode);
+    expect(readFileSync(edited, 'utf8')).toBe(original);
     expect((await runCli(['compile', finance, '--env', 'prod', '--out', out], ROOT)).code).toBe(0);
     const foreign = join(dir, 'precious');
     mkdirSync(foreign);
