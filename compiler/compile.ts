@@ -36,8 +36,8 @@ export class CompileCache {
   readonly lower = new LowerCache();
   readonly emit = new Map<BackendId, EmitMemo>();
   readonly manifest = new ManifestMemo();
-  /** The last artifact list in emission order, and the order that sorts it by path. */
-  order?: { artifacts: readonly Artifact[]; sorted: readonly number[] };
+  /** The last compile's artifact paths in emission order, and the order that sorts them. */
+  order?: { paths: readonly string[]; sorted: readonly number[] };
   readonly irFragments = new WeakMap<object, string>();
   readonly graph = new GraphMemo();
 
@@ -115,14 +115,12 @@ export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: 
  */
 function sortByPath(artifacts: readonly Artifact[], cache: CompileCache): Artifact[] {
   const last = cache.order;
-  if (last && last.artifacts.length === artifacts.length && artifacts.every((a, i) => a.path === last.artifacts[i]!.path)) {
-    cache.order = { artifacts, sorted: last.sorted };
-    return last.sorted.map((i) => artifacts[i]!);
-  }
+  // Paths only: keeping the artifacts would hold every content of the last compile.
+  if (last && last.paths.length === artifacts.length && artifacts.every((a, i) => a.path === last.paths[i])) return last.sorted.map((i) => artifacts[i]!);
   const order = artifacts.map((_, i) => i).sort((a, b) => byString(artifacts[a]!.path, artifacts[b]!.path));
   const sorted = order.map((i) => artifacts[i]!);
   const dupe = sorted.find((a, i) => i > 0 && sorted[i - 1]!.path === a.path);
   if (dupe) throw new Error(`two artifacts share the path ${dupe.path}`);
-  cache.order = { artifacts, sorted: order };
+  cache.order = { paths: artifacts.map((a) => a.path), sorted: order };
   return sorted;
 }

@@ -41,7 +41,7 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     const layers = new Map<string, { schemas: Set<string>; ddl: string[]; checks: string[] }>();
     for (const t of ir.tables) {
       // A table's pieces depend on it and on the parents its checks join to.
-      const deps = [...t.checks.map((c) => (c.type === 'relationships' ? tables.get(c.to) : undefined))];
+      const deps = t.checks.map((c) => (c.type === 'relationships' ? tables.get(c.to) : undefined));
       const piece = memo.tables.get(t, deps, () => {
         const [schema, ...rest] = this.tableStatements(t);
         const checks = this.dialect.checkQueries(t, tables);
