@@ -3,7 +3,7 @@
 // stored once) → complete; expiry, retries with backoff, terminal errors, cancellation,
 // reruns, append-only events, and row-level security between workspaces.
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CreateRunInput, type Executor, StoreError, Worker, digest, sleep } from '../../reconciler/index.js';
+import { type CreateRunInput, type Executor, type RunQueue, StoreError, Worker, digest, sleep } from '../../reconciler/index.js';
 import { BACKENDS, stopServer } from './state-backends.js';
 
 afterAll(stopServer, 60_000);
@@ -21,6 +21,11 @@ const input = (over: Partial<CreateRunInput> = {}): CreateRunInput => ({
   ],
   ...over,
 });
+
+/** A worker's stop condition: every one of `runs` succeeded. */
+function allSucceeded(queue: RunQueue, runs: readonly { id: string }[]): () => Promise<boolean> {
+  return async () => (await queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded');
+}
 
 async function conflict(p: Promise<unknown>): Promise<string> {
   try {
@@ -180,7 +185,7 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
         },
       };
       const worker = new Worker(s.queue, [test], { id: 'pool', idleMs: 10, concurrency: 4 });
-      await worker.loop(async () => (await s.queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded'));
+      await worker.loop(allSucceeded(s.queue, runs));
       expect(executed).toHaveLength(24);
       expect(new Set(executed).size).toBe(24);
       for (const run of runs) {
@@ -221,7 +226,7 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
         return complete(done, next);
       };
       const worker = new Worker(s.queue, [test], { id: 'ahead', idleMs: 10, concurrency: 2, prefetch: 6 });
-      await worker.loop(async () => (await s.queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded'));
+      await worker.loop(allSucceeded(s.queue, runs));
       expect(new Set(executed).size).toBe(30);
       expect(executed).toHaveLength(30);
       expect(most).toBeLessThanOrEqual(2);
@@ -264,7 +269,7 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
         },
       };
       const worker = new Worker(s.queue, [test], { id: 'ahead', idleMs: 10, concurrency: 1, prefetch: 2, prefetchBelowMs: 5000, log: (_level, msg) => void warnings.push(msg) });
-      await worker.loop(async () => (await s.queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded'));
+      await worker.loop(allSucceeded(s.queue, runs));
       // Two ran here, the third only on the other worker.
       expect(stolen).toHaveLength(1);
       expect(executed).toHaveLength(2);
@@ -298,7 +303,7 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
         },
       };
       const worker = new Worker(s.queue, [test], { id: 'mixed', idleMs: 10, concurrency: 1, prefetch: 2, prefetchBelowMs: 100 });
-      await worker.loop(async () => (await s.queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded'));
+      await worker.loop(allSucceeded(s.queue, runs));
       expect(unrecorded.length).toBeGreaterThan(0);
       expect(unrecorded).toEqual(unrecorded.map(() => []));
     } finally {
@@ -318,7 +323,7 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
       s.queue.completeManyAndClaim = async (done, next) => (limits.push(next.limit), complete(done, next));
       const test: Executor = { id: 'test', execute: async () => (await sleep(30), {}) };
       const worker = new Worker(s.queue, [test], { id: 'slow', idleMs: 10, concurrency: 1, prefetch: 8, prefetchBelowMs: 10 });
-      await worker.loop(async () => (await s.queue.listRuns({ limit: 100 })).filter((r) => runs.some((x) => x.id === r.id)).every((r) => r.status === 'succeeded'));
+      await worker.loop(allSucceeded(s.queue, runs));
       expect(Math.max(...limits)).toBe(1);
     } finally {
       await s.close();
