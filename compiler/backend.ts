@@ -1,7 +1,7 @@
 // The plug-in interface every target implements. A backend turns the IR into artifacts;
 // what it cannot express it reports as a diagnostic, never by throwing.
 import { type Diagnostic, Memo } from '../spec/index.js';
-import type { Artifact } from './artifact.js';
+import { type Artifact, joinedArtifact } from './artifact.js';
 import type { IRProject } from './ir.js';
 
 export type BackendId = 'trino' | 'duckdb' | 'spark' | 'dbt';
@@ -31,12 +31,12 @@ export class EmitMemo {
   /**
    * An artifact assembled from many memoized parts (a property file listing every model):
    * when every part is the same as last time, last time's artifact object is returned, so
-   * the text is not joined again and the manifest reuses its hash.
+   * the manifest reuses its hash. The text is joined only when read.
    */
   file(path: string, kind: Artifact['kind'], parts: readonly string[]): Artifact {
     const last = this.files.get(path);
     if (last && last.artifact.kind === kind && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return last.artifact;
-    const artifact: Artifact = { path, kind, content: parts.join('') };
+    const artifact = joinedArtifact(path, kind, parts);
     this.files.set(path, { parts, artifact });
     return artifact;
   }

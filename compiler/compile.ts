@@ -1,14 +1,14 @@
 // compile(): spec files + options in, { artifacts, diagnostics } out. Pure — no file,
 // clock or network access — so the same inputs always give byte-identical artifacts.
 import { type Diagnostic, ParseCache, ResolveCache, type SourceFile, analyze, byString, diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
-import { type Artifact, type Manifest, ManifestMemo, buildManifest, manifestJson } from './artifact.js';
+import { type Artifact, type Manifest, ManifestMemo, buildManifest, joinedArtifact, manifestJsonParts } from './artifact.js';
 import { type Backend, type BackendId, EmitMemo } from './backend.js';
 import { DbtBackend } from './backends/dbt-backend.js';
 import { DuckDbBackend } from './backends/duckdb-backend.js';
 import { SparkBackend } from './backends/spark-backend.js';
 import { TrinoBackend } from './backends/trino-backend.js';
-import { GraphMemo, buildGraph, graphJson } from './graph-export.js';
-import { type IRProject, LowerCache, irJson, lower } from './ir.js';
+import { GraphMemo, buildGraph, graphJsonParts } from './graph-export.js';
+import { type IRProject, LowerCache, irJsonParts, lower } from './ir.js';
 
 export const ALL_BACKENDS: readonly BackendId[] = ['duckdb', 'trino', 'spark', 'dbt'];
 
@@ -94,8 +94,8 @@ export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: 
   }
   const diags = sortDiagnostics(diagnostics);
   if (hasErrors(diags)) return { artifacts: [], diagnostics: diags, ir };
-  artifacts.push({ path: 'lakespec/ir.json', kind: 'ir', content: irJson(ir, cache.irFragments) });
-  artifacts.push({ path: 'lakespec/graph.json', kind: 'graph', content: graphJson(buildGraph(ir, cache.graph), cache.graph) });
+  artifacts.push(joinedArtifact('lakespec/ir.json', 'ir', irJsonParts(ir, cache.irFragments)));
+  artifacts.push(joinedArtifact('lakespec/graph.json', 'graph', graphJsonParts(buildGraph(ir, cache.graph), cache.graph)));
   const sorted = sortByPath(artifacts, cache);
   const manifest = buildManifest(sorted, cache.manifest, {
     workspace: ir.workspace,
@@ -104,7 +104,7 @@ export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: 
     specHash: ir.specHash,
     backends: [...backendIds],
   });
-  return { artifacts: [...sorted, { path: 'manifest.json', kind: 'ir', content: manifestJson(manifest, cache.manifest) }], manifest, ir, diagnostics: diags };
+  return { artifacts: [...sorted, joinedArtifact('manifest.json', 'ir', manifestJsonParts(manifest, cache.manifest))], manifest, ir, diagnostics: diags };
 }
 
 /**

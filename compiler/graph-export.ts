@@ -75,6 +75,11 @@ export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): De
 
 /** One node or edge per line: compact for large projects, still diff-friendly. */
 export function graphJson(g: DependencyGraph, memo: GraphMemo = new GraphMemo()): string {
+  return graphJsonParts(g, memo).join('');
+}
+
+/** graphJson's text as pieces: the memoized lines and the separators between them. */
+export function graphJsonParts(g: DependencyGraph, memo: GraphMemo = new GraphMemo()): string[] {
   const line = (x: object) => {
     let l = memo.lines.get(x);
     if (l === undefined) {
@@ -83,8 +88,13 @@ export function graphJson(g: DependencyGraph, memo: GraphMemo = new GraphMemo())
     }
     return l;
   };
-  const lines = (xs: object[]) => xs.map(line).join(',\n');
-  return `{\n  "workspace": ${JSON.stringify(g.workspace)},\n  "environment": ${JSON.stringify(g.environment)},\n  "nodes": [\n${lines(g.nodes)}\n  ],\n  "edges": [\n${lines(g.edges)}\n  ]\n}\n`;
+  const out = [`{\n  "workspace": ${JSON.stringify(g.workspace)},\n  "environment": ${JSON.stringify(g.environment)},\n  "nodes": [\n`];
+  const lines = (xs: object[]) => xs.forEach((x, i) => (i === 0 ? out.push(line(x)) : out.push(',\n', line(x))));
+  lines(g.nodes);
+  out.push('\n  ],\n  "edges": [\n');
+  lines(g.edges);
+  out.push('\n  ]\n}\n');
+  return out;
 }
 
 const mid = (id: string) => id.replace(/[^A-Za-z0-9_]/g, '_');

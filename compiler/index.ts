@@ -4,7 +4,8 @@ export { lower, LowerCache, irJson, type IRProject, type IRTable, type IRPipelin
 export { type Backend, type BackendId, type BackendCapabilities, type EmitResult, EmitMemo } from './backend.js';
 export { type Artifact, type ArtifactKind, type Manifest, type ManifestEntry, ManifestMemo, buildManifest, manifestJson, MANIFEST_FORMAT } from './artifact.js';
 export { buildGraph, graphJson, graphMermaid, graphDot, type DependencyGraph } from './graph-export.js';
-export type { PipelinePlan, PlanAction, PlanStep } from './pipeline-plan.js';
+export { type PipelinePlan, type PlanAction, type PlanStep, type LineRange, PIPELINE_PLAN_FORMAT, readPipelinePlan } from './pipeline-plan.js';
+export { readPipelinePlans } from './read-pipeline-plans.js';
 export { SqlDialect, type CheckQuery } from './sql-dialect.js';
 export { TrinoDialect } from './dialects/trino-dialect.js';
 export { DuckDbDialect } from './dialects/duckdb-dialect.js';

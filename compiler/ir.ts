@@ -240,6 +240,11 @@ function deepFreeze<T>(v: T): T {
  * is applied. Compact and canonical: types in their Trino spelling, connections by name.
  */
 export function irJson(ir: IRProject, fragments: WeakMap<object, string> = new WeakMap()): string {
+  return irJsonParts(ir, fragments).join('');
+}
+
+/** irJson's text as pieces: the memoized fragments and the separators between them. */
+export function irJsonParts(ir: IRProject, fragments: WeakMap<object, string> = new WeakMap()): string[] {
   const conn = (c: ResolvedConnection | undefined) => c?.name;
   // Each table's and pipeline's JSON is kept per IR object, so a recompile re-serialises only what changed.
   const frag = <T extends object>(o: T, make: (o: T) => unknown): string => {
@@ -301,5 +306,10 @@ export function irJson(ir: IRProject, fragments: WeakMap<object, string> = new W
             : { query: s.query.map((q) => (q.kind === 'text' ? { kind: q.kind, text: q.text } : { kind: q.kind, dataset: q.dataset })), reads: s.reads }),
         })),
       })));
-  return `${head.slice(0, -1)},"tables":[${tables.join(',')}],"pipelines":[${pipelines.join(',')}]}\n`;
+  const out = [`${head.slice(0, -1)},"tables":[`];
+  tables.forEach((t, i) => (i === 0 ? out.push(t) : out.push(',', t)));
+  out.push('],"pipelines":[');
+  pipelines.forEach((p, i) => (i === 0 ? out.push(p) : out.push(',', p)));
+  out.push(']}\n');
+  return out;
 }

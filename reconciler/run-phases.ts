@@ -3,7 +3,7 @@
 // and dbt. Dependencies follow the steps' own order and the datasets they read across
 // pipelines. Pure.
 import { parse as parseYaml } from 'yaml';
-import type { Artifact, IRPipeline, IRProject, IRStep, PipelinePlan } from '../compiler/index.js';
+import { type Artifact, type IRPipeline, type IRProject, type IRStep, type PipelinePlan, readPipelinePlans } from '../compiler/index.js';
 import { formatSqlType } from '../spec/index.js';
 import type { DbtBuildInput } from './executors/dbt-executor.js';
 import type { SparkApplicationManifest, SparkJobInput } from './executors/spark-local-executor.js';
@@ -12,12 +12,7 @@ import type { Plan } from './plan/planner.js';
 import type { PhaseSpec } from './runs/run-types.js';
 
 export function pipelinePlans(artifacts: readonly Artifact[], engine: string): Map<string, PipelinePlan> {
-  const out = new Map<string, PipelinePlan>();
-  for (const a of artifacts) if (a.kind === `${engine}.pipeline`) {
-    const p = JSON.parse(a.content) as PipelinePlan;
-    out.set(p.pipeline, p);
-  }
-  return out;
+  return new Map(readPipelinePlans(artifacts, engine).map((p) => [p.pipeline, p]));
 }
 
 /** Pipelines a plan affects: created or replaced ones, those writing altered tables, and everything downstream. */

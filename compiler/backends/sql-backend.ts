@@ -1,10 +1,10 @@
 // What Trino and DuckDB share: DDL per table, an executor plan and a readable script per
 // pipeline, and the quality checks as queries that return offending rows.
 import { byString, type Diagnostic } from '../../spec/index.js';
-import type { Artifact, ArtifactKind } from '../artifact.js';
+import { type Artifact, type ArtifactKind, joinedArtifact, renderedArtifact } from '../artifact.js';
 import { type Backend, type BackendCapabilities, type BackendId, EmitMemo, type EmitResult } from '../backend.js';
 import type { IRIngestStep, IRPipeline, IRProject, IRStep, IRTable } from '../ir.js';
-import { type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelinePlanSql } from '../pipeline-plan.js';
+import { PIPELINE_PLAN_FORMAT, type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelinePlanSqlParts } from '../pipeline-plan.js';
 import { type SqlDialect, indent } from '../sql-dialect.js';
 
 /** How a step reads its source: a relation the engine can query, or a staging table the executor fills. */
@@ -72,9 +72,10 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
       }
       const made = memo.pipelines.get(p, deps, () => {
         const plan = this.pipelinePlan(p, ir, tables);
+        // Both files are made from the plan when read; only the plan is kept.
         return [
-          { path: `${this.id}/pipelines/${p.name}.json`, kind: kind('pipeline'), content: pipelinePlanJson(plan) },
-          { path: `${this.id}/pipelines/${p.name}.sql`, kind: kind('pipeline-sql'), content: pipelinePlanSql(plan) },
+          renderedArtifact(`${this.id}/pipelines/${p.name}.json`, kind('pipeline'), () => pipelinePlanJson(plan, `${p.name}.sql`)),
+          joinedArtifact(`${this.id}/pipelines/${p.name}.sql`, kind('pipeline-sql'), pipelinePlanSqlParts(plan)),
         ];
       }) as Artifact[];
       artifacts.push(...made);
@@ -89,7 +90,7 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
   pipelinePlan(p: IRPipeline, ir: IRProject, tables: ReadonlyMap<string, IRTable>): PipelinePlan {
     const steps: PlanStep[] = p.steps.map((s) => this.planStep(s, p, ir, tables));
     const plan: PipelinePlan = {
-      format: 'lakespec.dev/pipeline/v1',
+      format: PIPELINE_PLAN_FORMAT,
       engine: this.id,
       workspace: ir.workspace,
       environment: ir.environment,

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { type PipelinePlan, compile } from '../../compiler/index.js';
+import { compile, readPipelinePlans } from '../../compiler/index.js';
 import { SparkLocalExecutor, type SparkJobInput } from '../../reconciler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { engines } from '../harness/engines.js';
@@ -78,7 +78,7 @@ describe('Spark local mode: examples/finance (dev)', () => {
 
     // The apply (Trino DDL), then bronze and silver on Trino.
     for (const a of r.artifacts.filter((x) => x.kind === 'trino.ddl')) for (const stmt of splitSql(a.content)) await suite.trino.query(stmt);
-    const plans = r.artifacts.filter((x) => x.kind === 'trino.pipeline').map((x) => JSON.parse(x.content) as PipelinePlan);
+    const plans = readPipelinePlans(r.artifacts, 'trino');
     for (const name of ['erp_ingest', 'sales_silver']) {
       for (const step of plans.find((p) => p.pipeline === name)!.steps) {
         for (const action of step.actions) {

@@ -4,7 +4,7 @@
 // no offending rows for error-severity checks.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type PipelinePlan, TrinoDialect, compile } from '../../compiler/index.js';
+import { TrinoDialect, compile, readPipelinePlans } from '../../compiler/index.js';
 import { formatSqlType, readSpecFiles } from '../../spec/index.js';
 import { useTrino } from '../harness/trino-suite.js';
 import { extractFile } from '../helpers/trino-pipelines.js';
@@ -46,7 +46,7 @@ for (const env of ENVS) {
     });
 
     it('runs the Trino pipelines: rows land in bronze and silver, and the checks pass', async () => {
-      const plans = r.artifacts.filter((x) => x.kind === 'trino.pipeline').map((x) => JSON.parse(x.content) as PipelinePlan);
+      const plans = readPipelinePlans(r.artifacts, 'trino');
       expect(plans.map((p) => p.pipeline).sort()).toEqual(['erp_ingest', 'sales_silver']);
       for (const name of ['erp_ingest', 'sales_silver']) {
         const plan = plans.find((p) => p.pipeline === name)!;
@@ -67,7 +67,7 @@ for (const env of ENVS) {
     });
 
     it('incremental ingest is idempotent: a second run adds nothing', async () => {
-      const plan = JSON.parse(r.artifacts.find((x) => x.path === 'trino/pipelines/erp_ingest.json')!.content) as PipelinePlan;
+      const plan = readPipelinePlans(r.artifacts, 'trino').find((p) => p.pipeline === 'erp_ingest')!;
       const step = plan.steps.find((s) => s.name === 'sale_orders')!;
       const [catalog, schema, table] = step.table.split('.');
       const before = (await suite.trino.query(`SELECT count(*), sum(amount_total) FROM "${catalog}"."${schema}"."${table}"`)).rows[0];
@@ -93,7 +93,7 @@ describe('cross-engine equivalence: gold tables on Trino and on DuckDB (dev)', (
     );
     const r = compile(files, { environment: 'dev', gitSha: 'abc1234', backends: ['trino', 'duckdb'] });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const plans = r.artifacts.filter((x) => x.kind === 'trino.pipeline').map((x) => JSON.parse(x.content) as PipelinePlan);
+    const plans = readPipelinePlans(r.artifacts, 'trino');
     // Bronze and silver were loaded by the conformance tests above; run them again (idempotent) and the marts.
     for (const name of ['erp_ingest', 'sales_silver', 'finance_marts', 'customer_marts']) {
       for (const step of plans.find((p) => p.pipeline === name)!.steps) {

@@ -1,7 +1,7 @@
 // Runs compiled DuckDB artifacts on a real DuckDB: tables, then pipelines in order, with
 // their checks. What the DuckDB executor will do; shared by the tests.
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Artifact, PipelinePlan } from '../../compiler/index.js';
+import { type Artifact, readPipelinePlans } from '../../compiler/index.js';
 import { rowExpression, rowsHash } from '../../reconciler/index.js';
 import type { SqlType } from '../../spec/index.js';
 import { splitSql } from './split-sql.js';
@@ -34,7 +34,7 @@ export async function createTables(duck: DuckRun, artifacts: readonly Artifact[]
 
 /** Runs the named pipelines; returns the checks that found rows (error-severity ones throw). */
 export async function runPipelines(duck: DuckRun, artifacts: readonly Artifact[], names: string[]): Promise<string[]> {
-  const plans = artifacts.filter((x) => x.kind === 'duckdb.pipeline').map((a) => JSON.parse(a.content) as PipelinePlan);
+  const plans = readPipelinePlans(artifacts, 'duckdb');
   const warnings: string[] = [];
   for (const name of names) {
     const plan = plans.find((p) => p.pipeline === name);

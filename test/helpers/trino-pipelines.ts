@@ -1,7 +1,7 @@
 // Runs compiled Trino pipeline plans on a real Trino, doing the extracts an executor does
 // for files connections (rows into the staging table). Shared by tests and benchmarks.
 import { join } from 'node:path';
-import type { Artifact, PipelinePlan } from '../../compiler/index.js';
+import { type Artifact, type PipelinePlan, readPipelinePlans } from '../../compiler/index.js';
 import { type ExtractAction, TrinoEngine, runExtract } from '../../reconciler/index.js';
 import type { TrinoServer } from '../harness/trino-server.js';
 
@@ -17,7 +17,7 @@ export async function extractFile(trino: TrinoServer, action: ExtractAction, fil
 }
 
 export function trinoPlans(artifacts: readonly Artifact[]): PipelinePlan[] {
-  return artifacts.filter((x) => x.kind === 'trino.pipeline').map((x) => JSON.parse(x.content) as PipelinePlan);
+  return readPipelinePlans(artifacts, 'trino');
 }
 
 /** Runs one step's actions (SQL and extracts). */
