@@ -50,6 +50,24 @@ export function joinedArtifact(path: string, kind: ArtifactKind, parts: readonly
   };
 }
 
+/** Artifacts assembled from pieces, remembered by path across recompiles. */
+export class FileMemo {
+  private readonly files = new Map<string, { parts: readonly string[]; artifact: Artifact }>();
+
+  /**
+   * An artifact assembled from many memoized parts (a property file listing every model):
+   * when every part is the same as last time, last time's artifact object is returned, so
+   * the manifest reuses its hash. The text is joined only when read.
+   */
+  file(path: string, kind: ArtifactKind, parts: readonly string[]): Artifact {
+    const last = this.files.get(path);
+    if (last && last.artifact.kind === kind && (last.parts === parts || (last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])))) return last.artifact;
+    const artifact = joinedArtifact(path, kind, parts);
+    this.files.set(path, { parts, artifact });
+    return artifact;
+  }
+}
+
 /** An artifact rendered when read from an object compile() keeps (a pipeline plan), so its text is not held. */
 export function renderedArtifact(path: string, kind: ArtifactKind, render: () => string): Artifact {
   return {

@@ -1,7 +1,7 @@
 // The plug-in interface every target implements. A backend turns the IR into artifacts;
 // what it cannot express it reports as a diagnostic, never by throwing.
 import { type Diagnostic, Memo } from '../spec/index.js';
-import { type Artifact, joinedArtifact } from './artifact.js';
+import { type Artifact, FileMemo } from './artifact.js';
 import type { IRProject } from './ir.js';
 
 export type BackendId = 'trino' | 'duckdb' | 'spark' | 'dbt';
@@ -23,23 +23,9 @@ export interface EmitResult {
 }
 
 /** Per-backend memo tables for incremental recompiles, keyed by IR object identity. */
-export class EmitMemo {
+export class EmitMemo extends FileMemo {
   readonly tables = new Memo<object, unknown>();
   readonly pipelines = new Memo<object, unknown>();
-  private readonly files = new Map<string, { parts: readonly string[]; artifact: Artifact }>();
-
-  /**
-   * An artifact assembled from many memoized parts (a property file listing every model):
-   * when every part is the same as last time, last time's artifact object is returned, so
-   * the manifest reuses its hash. The text is joined only when read.
-   */
-  file(path: string, kind: Artifact['kind'], parts: readonly string[]): Artifact {
-    const last = this.files.get(path);
-    if (last && last.artifact.kind === kind && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return last.artifact;
-    const artifact = joinedArtifact(path, kind, parts);
-    this.files.set(path, { parts, artifact });
-    return artifact;
-  }
 }
 
 export interface Backend {

@@ -1,7 +1,7 @@
 // compile(): spec files + options in, { artifacts, diagnostics } out. Pure — no file,
 // clock or network access — so the same inputs always give byte-identical artifacts.
 import { type Diagnostic, ParseCache, ResolveCache, type SourceFile, analyze, byString, diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
-import { type Artifact, type Manifest, ManifestMemo, buildManifest, joinedArtifact, manifestJsonParts } from './artifact.js';
+import { type Artifact, FileMemo, type Manifest, ManifestMemo, buildManifest, joinedArtifact, manifestJsonParts } from './artifact.js';
 import { type Backend, type BackendId, EmitMemo } from './backend.js';
 import { DbtBackend } from './backends/dbt-backend.js';
 import { DuckDbBackend } from './backends/duckdb-backend.js';
@@ -40,6 +40,8 @@ export class CompileCache {
   order?: { paths: readonly string[]; sorted: readonly number[] };
   readonly irFragments = new WeakMap<object, string>();
   readonly graph = new GraphMemo();
+  /** ir.json and graph.json: unchanged, they are the same artifacts and are not hashed again. */
+  readonly files = new FileMemo();
 
   emitMemo(id: BackendId): EmitMemo {
     let m = this.emit.get(id);
@@ -94,8 +96,8 @@ export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: 
   }
   const diags = sortDiagnostics(diagnostics);
   if (hasErrors(diags)) return { artifacts: [], diagnostics: diags, ir };
-  artifacts.push(joinedArtifact('lakespec/ir.json', 'ir', irJsonParts(ir, cache.irFragments)));
-  artifacts.push(joinedArtifact('lakespec/graph.json', 'graph', graphJsonParts(buildGraph(ir, cache.graph), cache.graph)));
+  artifacts.push(cache.files.file('lakespec/ir.json', 'ir', irJsonParts(ir, cache.irFragments)));
+  artifacts.push(cache.files.file('lakespec/graph.json', 'graph', graphJsonParts(buildGraph(ir, cache.graph), cache.graph)));
   const sorted = sortByPath(artifacts, cache);
   const manifest = buildManifest(sorted, cache.manifest, {
     workspace: ir.workspace,

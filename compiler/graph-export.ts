@@ -28,11 +28,14 @@ export interface DependencyGraph {
 export class GraphMemo {
   readonly items = new WeakMap<object, { nodes: GraphNode[]; edges: GraphEdge[] }>();
   readonly lines = new WeakMap<object, string>();
+  /** The last graph and what it was built from: when nothing differs it is returned as is (no sorting 30 000 edges again). */
+  last?: { items: readonly object[]; connections: readonly string[]; graph: DependencyGraph };
+  /** The last graph's JSON pieces, so that an unchanged graph is the same artifact and is not hashed again. */
+  lastParts?: { graph: DependencyGraph; parts: string[] };
 }
 
 export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): DependencyGraph {
-  const nodes: GraphNode[] = [];
-  const edges: GraphEdge[] = [];
+  const items: { nodes: GraphNode[]; edges: GraphEdge[] }[] = [];
   const used = new Set<string>();
   const of = (key: object, make: () => { nodes: GraphNode[]; edges: GraphEdge[] }) => {
     let item = memo.items.get(key);
@@ -40,8 +43,7 @@ export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): De
       item = make();
       memo.items.set(key, item);
     }
-    nodes.push(...item.nodes);
-    edges.push(...item.edges);
+    items.push(item);
   };
   for (const t of ir.tables) of(t, () => ({ nodes: [{ id: `dataset:${t.name}`, kind: 'dataset', label: t.name, layer: t.layer }], edges: [] }));
   for (const p of ir.pipelines) {
@@ -60,6 +62,15 @@ export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): De
       return { nodes: ns, edges: es };
     });
   }
+  const connections = ir.connections.filter((c) => used.has(c.name)).map((c) => `${c.name} (${c.type})`);
+  const last = memo.last;
+  if (last && last.graph.workspace === ir.workspace && last.graph.environment === ir.environment && same(last.items, items) && same(last.connections, connections)) return last.graph;
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  for (const item of items) {
+    nodes.push(...item.nodes);
+    edges.push(...item.edges);
+  }
   for (const c of ir.connections) if (used.has(c.name)) nodes.push({ id: `connection:${c.name}`, kind: 'connection', label: `${c.name} (${c.type})` });
   nodes.sort((a, b) => byString(a.id, b.id));
   const seen = new Set<string>();
@@ -70,7 +81,13 @@ export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): De
     return true;
   });
   uniq.sort((a, b) => byString(a.from, b.from) || byString(a.to, b.to) || byString(a.kind, b.kind));
-  return { workspace: ir.workspace, environment: ir.environment, nodes, edges: uniq };
+  const graph: DependencyGraph = { workspace: ir.workspace, environment: ir.environment, nodes, edges: uniq };
+  memo.last = { items, connections, graph };
+  return graph;
+}
+
+function same<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** One node or edge per line: compact for large projects, still diff-friendly. */
@@ -80,6 +97,7 @@ export function graphJson(g: DependencyGraph, memo: GraphMemo = new GraphMemo())
 
 /** graphJson's text as pieces: the memoized lines and the separators between them. */
 export function graphJsonParts(g: DependencyGraph, memo: GraphMemo = new GraphMemo()): string[] {
+  if (memo.lastParts?.graph === g) return memo.lastParts.parts;
   const line = (x: object) => {
     let l = memo.lines.get(x);
     if (l === undefined) {
@@ -94,6 +112,7 @@ export function graphJsonParts(g: DependencyGraph, memo: GraphMemo = new GraphMe
   out.push('\n  ],\n  "edges": [\n');
   lines(g.edges);
   out.push('\n  ]\n}\n');
+  memo.lastParts = { graph: g, parts: out };
   return out;
 }
 
