@@ -85,22 +85,25 @@ function hashParts(parts: readonly string[]): { sha256: string; bytes: number } 
   let bytes = 0;
   let batch: string[] = [];
   let size = 0;
+  const flush = (final: boolean) => {
+    let s = batch.join('');
+    batch = [];
+    // A surrogate pair split between two pieces must be encoded whole, as the joined text is.
+    const last = s.charCodeAt(s.length - 1);
+    if (!final && last >= 0xd800 && last <= 0xdbff) {
+      batch.push(s.slice(-1));
+      s = s.slice(0, -1);
+    }
+    size = batch.length;
+    h.update(s, 'utf8');
+    bytes += Buffer.byteLength(s, 'utf8');
+  };
   for (const p of parts) {
     batch.push(p);
     size += p.length;
-    if (size >= 65536) {
-      const s = batch.join('');
-      h.update(s, 'utf8');
-      bytes += Buffer.byteLength(s, 'utf8');
-      batch = [];
-      size = 0;
-    }
+    if (size >= 65536) flush(false);
   }
-  if (batch.length > 0) {
-    const s = batch.join('');
-    h.update(s, 'utf8');
-    bytes += Buffer.byteLength(s, 'utf8');
-  }
+  flush(true);
   return { sha256: h.digest('hex'), bytes };
 }
 
