@@ -1,7 +1,7 @@
 // Artifacts are the compiler's output: files with deterministic bytes, listed in a
 // manifest with their sha256 and a hash of the whole set.
 import { createHash } from 'node:crypto';
-import { byString, sha256 } from '../spec/index.js';
+import { byString, sameItems, sha256 } from '../spec/index.js';
 
 export type ArtifactKind =
   | 'trino.ddl'
@@ -50,6 +50,12 @@ export function joinedArtifact(path: string, kind: ArtifactKind, parts: readonly
   };
 }
 
+/** Appends `items` to `out` with `separator` between them: a joined text's pieces without joining it. */
+export function pushSeparated(out: string[], items: readonly string[], separator: string): string[] {
+  items.forEach((x, i) => (i === 0 ? out.push(x) : out.push(separator, x)));
+  return out;
+}
+
 /** Artifacts assembled from pieces, remembered by path across recompiles. */
 export class FileMemo {
   private readonly files = new Map<string, { parts: readonly string[]; artifact: Artifact }>();
@@ -61,7 +67,7 @@ export class FileMemo {
    */
   file(path: string, kind: ArtifactKind, parts: readonly string[]): Artifact {
     const last = this.files.get(path);
-    if (last && last.artifact.kind === kind && (last.parts === parts || (last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])))) return last.artifact;
+    if (last && last.artifact.kind === kind && sameItems(last.parts, parts)) return last.artifact;
     const artifact = joinedArtifact(path, kind, parts);
     this.files.set(path, { parts, artifact });
     return artifact;
@@ -189,7 +195,7 @@ export function manifestJsonParts(m: Manifest, memo: ManifestMemo): string[] {
   if (m.artifacts.length === 0) out.push('[]');
   else {
     out.push('[\n');
-    m.artifacts.forEach((e, i) => (i === 0 ? out.push(memo.entryJson(e)) : out.push(',\n', memo.entryJson(e))));
+    pushSeparated(out, m.artifacts.map((e) => memo.entryJson(e)), ',\n');
     out.push('\n  ]');
   }
   out.push(`,\n  "setHash": ${JSON.stringify(m.setHash)}\n}\n`);

@@ -1,5 +1,6 @@
 // The dependency graph of datasets and pipeline steps, as JSON, Mermaid or DOT.
-import { byString } from '../spec/index.js';
+import { byString, sameItems } from '../spec/index.js';
+import { pushSeparated } from './artifact.js';
 import type { IRProject } from './ir.js';
 
 export interface GraphNode {
@@ -64,7 +65,7 @@ export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): De
   }
   const connections = ir.connections.filter((c) => used.has(c.name)).map((c) => `${c.name} (${c.type})`);
   const last = memo.last;
-  if (last && last.graph.workspace === ir.workspace && last.graph.environment === ir.environment && same(last.items, items) && same(last.connections, connections)) return last.graph;
+  if (last && last.graph.workspace === ir.workspace && last.graph.environment === ir.environment && sameItems(last.items, items) && sameItems(last.connections, connections)) return last.graph;
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   for (const item of items) {
@@ -86,10 +87,6 @@ export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): De
   return graph;
 }
 
-function same<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 /** One node or edge per line: compact for large projects, still diff-friendly. */
 export function graphJson(g: DependencyGraph, memo: GraphMemo = new GraphMemo()): string {
   return graphJsonParts(g, memo).join('');
@@ -107,10 +104,9 @@ export function graphJsonParts(g: DependencyGraph, memo: GraphMemo = new GraphMe
     return l;
   };
   const out = [`{\n  "workspace": ${JSON.stringify(g.workspace)},\n  "environment": ${JSON.stringify(g.environment)},\n  "nodes": [\n`];
-  const lines = (xs: object[]) => xs.forEach((x, i) => (i === 0 ? out.push(line(x)) : out.push(',\n', line(x))));
-  lines(g.nodes);
+  pushSeparated(out, g.nodes.map(line), ',\n');
   out.push('\n  ],\n  "edges": [\n');
-  lines(g.edges);
+  pushSeparated(out, g.edges.map(line), ',\n');
   out.push('\n  ]\n}\n');
   memo.lastParts = { graph: g, parts: out };
   return out;

@@ -15,6 +15,7 @@ import {
   canonicalJson,
   formatSqlType,
 } from '../spec/index.js';
+import { pushSeparated } from './artifact.js';
 
 export interface IRColumn {
   readonly kind: 'column';
@@ -307,9 +308,9 @@ export function irJsonParts(ir: IRProject, fragments: WeakMap<object, string> = 
         })),
       })));
   const out = [`${head.slice(0, -1)},"tables":[`];
-  tables.forEach((t, i) => (i === 0 ? out.push(t) : out.push(',', t)));
+  pushSeparated(out, tables, ',');
   out.push('],"pipelines":[');
-  pipelines.forEach((p, i) => (i === 0 ? out.push(p) : out.push(',', p)));
+  pushSeparated(out, pipelines, ',');
   out.push(']}\n');
   return out;
 }

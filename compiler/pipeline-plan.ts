@@ -68,10 +68,11 @@ interface PipelinePlanFile extends Omit<PipelinePlan, 'steps'> {
 }
 
 /**
- * The script as pieces (the plan's own statement strings and the text between them), and
- * where each statement landed, in plan order (actions, then checks, step by step).
+ * The script as pieces (the plan's own statement strings and the text between them, so an
+ * artifact can hash them without a copy of the SQL), and where each statement landed, in
+ * plan order (actions, then checks, step by step).
  */
-function layout(p: PipelinePlan): { parts: string[]; ranges: LineRange[] } {
+export function pipelineScript(p: PipelinePlan): { parts: string[]; ranges: LineRange[] } {
   const parts: string[] = [];
   const ranges: LineRange[] = [];
   let line = 1; // the line the next piece starts on
@@ -109,17 +110,14 @@ function layout(p: PipelinePlan): { parts: string[]; ranges: LineRange[] } {
 
 /** The readable SQL script (extracts appear as comments). */
 export function pipelinePlanSql(p: PipelinePlan): string {
-  return layout(p).parts.join('');
+  return pipelineScript(p).parts.join('');
 }
 
-/** pipelinePlanSql's text as pieces, so an artifact can hash them without a copy of the SQL. */
-export function pipelinePlanSqlParts(p: PipelinePlan): string[] {
-  return layout(p).parts;
-}
-
-/** The plan file for the script named `script` (the .sql beside it). Compact: it is for executors. */
-export function pipelinePlanJson(p: PipelinePlan, script: string): string {
-  const { ranges } = layout(p);
+/**
+ * The plan file for the script named `script` (the .sql beside it), given where the script
+ * put each statement when it was already laid out. Compact: it is for executors.
+ */
+export function pipelinePlanJson(p: PipelinePlan, script: string, ranges: readonly LineRange[] = pipelineScript(p).ranges): string {
   let next = 0;
   const { format, ...rest } = p;
   const file: PipelinePlanFile = {

@@ -2,13 +2,18 @@
 // resource objects (ParseCache), so everything derived from them can be reused as long as
 // the objects it depended on are the same objects as last time.
 
+/** The same elements, by identity, in the same order. */
+export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+}
+
 export class Memo<K extends object, V> {
   private readonly entries = new WeakMap<K, { deps: readonly unknown[]; value: V }>();
 
   /** `keep` can refuse to remember a value whose inputs the deps do not capture. */
   get(key: K, deps: readonly unknown[], build: () => V, keep: (value: V) => boolean = () => true): V {
     const hit = this.entries.get(key);
-    if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) return hit.value;
+    if (hit && sameItems(hit.deps, deps)) return hit.value;
     const value = build();
     if (keep(value)) this.entries.set(key, { deps, value });
     else this.entries.delete(key);

@@ -1,10 +1,10 @@
 // What Trino and DuckDB share: DDL per table, an executor plan and a readable script per
 // pipeline, and the quality checks as queries that return offending rows.
 import { byString, type Diagnostic } from '../../spec/index.js';
-import { type Artifact, type ArtifactKind, joinedArtifact, renderedArtifact } from '../artifact.js';
+import { type Artifact, type ArtifactKind, joinedArtifact, pushSeparated, renderedArtifact } from '../artifact.js';
 import { type Backend, type BackendCapabilities, type BackendId, EmitMemo, type EmitResult } from '../backend.js';
 import type { IRIngestStep, IRPipeline, IRProject, IRStep, IRTable } from '../ir.js';
-import { PIPELINE_PLAN_FORMAT, type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelinePlanSqlParts } from '../pipeline-plan.js';
+import { PIPELINE_PLAN_FORMAT, type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelineScript } from '../pipeline-plan.js';
 import { type SqlDialect, indent } from '../sql-dialect.js';
 
 /** How a step reads its source: a relation the engine can query, or a staging table the executor fills. */
@@ -57,10 +57,9 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
       layer.ddl.push(piece.ddl);
       if (piece.checks !== undefined) layer.checks.push(piece.checks);
     }
-    const separated = (pieces: readonly string[]) => pieces.flatMap((x, i) => (i === 0 ? [x] : ['\n', x]));
     for (const [name, layer] of [...layers].sort((a, b) => byString(a[0], b[0]))) {
-      artifacts.push(memo.file(`${this.id}/tables/${name}.sql`, kind('ddl'), [header, ...[...layer.schemas].sort(byString), '\n', ...separated(layer.ddl)]));
-      if (layer.checks.length > 0) artifacts.push(memo.file(`${this.id}/checks/${name}.sql`, kind('checks'), [header, ...separated(layer.checks)]));
+      artifacts.push(memo.file(`${this.id}/tables/${name}.sql`, kind('ddl'), pushSeparated([header, ...[...layer.schemas].sort(byString), '\n'], layer.ddl, '\n')));
+      if (layer.checks.length > 0) artifacts.push(memo.file(`${this.id}/checks/${name}.sql`, kind('checks'), pushSeparated([header], layer.checks, '\n')));
     }
     for (const p of ir.pipelines) {
       if (!this.runsPipeline(p)) continue;
@@ -72,10 +71,11 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
       }
       const made = memo.pipelines.get(p, deps, () => {
         const plan = this.pipelinePlan(p, ir, tables);
-        // Both files are made from the plan when read; only the plan is kept.
+        const script = pipelineScript(plan);
+        // Only the plan, the script's pieces and its line ranges are kept; the JSON is rendered when read.
         return [
-          renderedArtifact(`${this.id}/pipelines/${p.name}.json`, kind('pipeline'), () => pipelinePlanJson(plan, `${p.name}.sql`)),
-          joinedArtifact(`${this.id}/pipelines/${p.name}.sql`, kind('pipeline-sql'), pipelinePlanSqlParts(plan)),
+          renderedArtifact(`${this.id}/pipelines/${p.name}.json`, kind('pipeline'), () => pipelinePlanJson(plan, `${p.name}.sql`, script.ranges)),
+          joinedArtifact(`${this.id}/pipelines/${p.name}.sql`, kind('pipeline-sql'), script.parts),
         ];
       }) as Artifact[];
       artifacts.push(...made);

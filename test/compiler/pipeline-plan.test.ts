@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PIPELINE_PLAN_FORMAT, type PipelinePlan, compile, readPipelinePlan, readPipelinePlans } from '../../compiler/index.js';
-import { pipelinePlanJson, pipelinePlanSql, pipelinePlanSqlParts } from '../../compiler/pipeline-plan.js';
+import { pipelinePlanJson, pipelinePlanSql, pipelineScript } from '../../compiler/pipeline-plan.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { join } from 'node:path';
 import { EXAMPLES } from '../helpers/paths.js';
@@ -44,7 +44,7 @@ describe('pipeline plan files', () => {
     fc.assert(
       fc.property(planArb, (plan) => {
         const script = pipelinePlanSql(plan);
-        expect(pipelinePlanSqlParts(plan).join('')).toBe(script);
+        expect(pipelineScript(plan).parts.join('')).toBe(script);
         expect(script.endsWith('\n')).toBe(true);
         expect(readPipelinePlan(pipelinePlanJson(plan, 'p.sql'), script)).toEqual(plan);
       }),
