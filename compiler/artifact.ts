@@ -31,6 +31,13 @@ export interface Artifact {
   readonly content: string;
   /** When present, `content` is exactly these pieces joined: the manifest hashes them without joining. */
   readonly parts?: readonly string[];
+  /** When present, the sha256 and UTF-8 size of `content`, taken when it was first rendered (see regeneratedArtifact). */
+  readonly digest?: ArtifactDigest;
+}
+
+export interface ArtifactDigest {
+  sha256: string;
+  bytes: number;
 }
 
 /**
@@ -79,6 +86,25 @@ export function renderedArtifact(path: string, kind: ArtifactKind, render: () =>
   return {
     path,
     kind,
+    get content() {
+      return render();
+    },
+  };
+}
+
+/**
+ * An artifact whose text is let go once hashed and rendered again, from objects compile()
+ * keeps anyway (a pipeline and the tables it touches), whenever it is read. Rendering is a
+ * pure function of frozen IR, so every read gives the text the digest was taken from. At
+ * 10 000 datasets the pipeline plans and scripts held this way were most of the SQL
+ * backends' 107 MB of heap; only the files a one-file recompile must re-hash from pieces
+ * (the per-layer DDL and checks) keep text.
+ */
+export function regeneratedArtifact(path: string, kind: ArtifactKind, text: string, render: () => string): Artifact {
+  return {
+    path,
+    kind,
+    digest: { sha256: sha256(text), bytes: Buffer.byteLength(text, 'utf8') },
     get content() {
       return render();
     },
@@ -148,7 +174,8 @@ export class ManifestMemo {
     let p = this.byArtifact.get(a);
     if (p === undefined) {
       let entry: ManifestEntry;
-      if (a.parts) entry = { path: a.path, kind: a.kind, ...hashParts(a.parts) };
+      if (a.digest) entry = { path: a.path, kind: a.kind, sha256: a.digest.sha256, bytes: a.digest.bytes };
+      else if (a.parts) entry = { path: a.path, kind: a.kind, ...hashParts(a.parts) };
       else {
         const content = a.content; // read once: it may be rendered on each read
         entry = { path: a.path, kind: a.kind, sha256: sha256(content), bytes: Buffer.byteLength(content, 'utf8') };

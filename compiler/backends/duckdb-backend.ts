@@ -3,8 +3,8 @@
 // and relative file paths resolve against the spec root (DuckDB's file_search_path).
 import type { BackendCapabilities } from '../backend.js';
 import { DuckDbDialect } from '../dialects/duckdb-dialect.js';
-import type { IRIngestStep, IRPipeline, IRProject, IRTable } from '../ir.js';
-import { type SourceAccess, SqlBackend, filesPath } from './sql-backend.js';
+import type { IRIngestStep, IRPipeline, IRTable } from '../ir.js';
+import { type PlanContext, type SourceAccess, SqlBackend, filesPath } from './sql-backend.js';
 
 export class DuckDbBackend extends SqlBackend<DuckDbDialect> {
   readonly id = 'duckdb' as const;
@@ -27,7 +27,7 @@ export class DuckDbBackend extends SqlBackend<DuckDbDialect> {
     return [...out, ...this.dialect.comments(t)];
   }
 
-  sourceAccess(step: IRIngestStep, target: IRTable, _pipeline: IRPipeline, _ir: IRProject): SourceAccess {
+  sourceAccess(step: IRIngestStep, target: IRTable, _pipeline: IRPipeline, _ir: PlanContext): SourceAccess {
     const d = this.dialect;
     if (step.source.path) {
       return { before: [], relation: d.readFile(filesPath(step), step.source.format ?? 'csv', target), after: [] };

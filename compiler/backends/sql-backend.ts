@@ -1,9 +1,12 @@
 // What Trino and DuckDB share: DDL per table, an executor plan and a readable script per
 // pipeline, and the quality checks as queries that return offending rows.
 import { byString, type Diagnostic } from '../../spec/index.js';
-import { type Artifact, type ArtifactKind, joinedArtifact, pushSeparated, renderedArtifact } from '../artifact.js';
+import { type Artifact, type ArtifactKind, pushSeparated, regeneratedArtifact } from '../artifact.js';
 import { type Backend, type BackendCapabilities, type BackendId, EmitMemo, type EmitResult } from '../backend.js';
 import type { IRIngestStep, IRPipeline, IRProject, IRStep, IRTable } from '../ir.js';
+
+/** What a pipeline's plan needs of the project besides its tables. */
+export type PlanContext = Pick<IRProject, 'workspace' | 'environment'>;
 import { PIPELINE_PLAN_FORMAT, type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelineScript } from '../pipeline-plan.js';
 import { type SqlDialect, indent } from '../sql-dialect.js';
 
@@ -22,7 +25,7 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
   /** Which pipelines this engine runs. */
   abstract runsPipeline(p: IRPipeline): boolean;
 
-  abstract sourceAccess(step: IRIngestStep, target: IRTable, pipeline: IRPipeline, ir: IRProject): SourceAccess;
+  abstract sourceAccess(step: IRIngestStep, target: IRTable, pipeline: IRPipeline, ir: PlanContext): SourceAccess;
 
   /** Statements that create a table (schema first). */
   tableStatements(t: IRTable): string[] {
@@ -61,21 +64,34 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
       artifacts.push(memo.file(`${this.id}/tables/${name}.sql`, kind('ddl'), pushSeparated([header, ...[...layer.schemas].sort(byString), '\n'], layer.ddl, '\n')));
       if (layer.checks.length > 0) artifacts.push(memo.file(`${this.id}/checks/${name}.sql`, kind('checks'), pushSeparated([header], layer.checks, '\n')));
     }
+    const project = { workspace: ir.workspace, environment: ir.environment };
     for (const p of ir.pipelines) {
       if (!this.runsPipeline(p)) continue;
+      // The tables the plan reads: its targets, the parents their checks join to, and what transforms read.
+      const touched = new Map<string, IRTable>();
       const deps: unknown[] = [ir.workspace, ir.environment];
+      const touch = (name: string) => {
+        const t = tables.get(name);
+        deps.push(t);
+        if (t) touched.set(name, t);
+      };
       for (const s of p.steps) {
-        const target = tables.get(s.target);
-        deps.push(target, ...(target?.checks ?? []).map((c) => (c.type === 'relationships' ? tables.get(c.to) : undefined)));
-        if (s.kind === 'transform') for (const r of s.reads) deps.push(tables.get(r));
+        touch(s.target);
+        for (const c of tables.get(s.target)?.checks ?? []) if (c.type === 'relationships') touch(c.to);
+        if (s.kind === 'transform') for (const r of s.reads) touch(r);
       }
       const made = memo.pipelines.get(p, deps, () => {
-        const plan = this.pipelinePlan(p, ir, tables);
-        const script = pipelineScript(plan);
-        // Only the plan, the script's pieces and its line ranges are kept; the JSON is rendered when read.
+        // Rendered now to be hashed, then again whenever read: only the pipeline, its
+        // tables and the two digests are kept (see regeneratedArtifact).
+        const render = () => {
+          const plan = this.pipelinePlan(p, project, touched);
+          return { plan, script: pipelineScript(plan) };
+        };
+        const { plan, script } = render();
+        const json = (r: ReturnType<typeof render>) => pipelinePlanJson(r.plan, `${p.name}.sql`, r.script.ranges);
         return [
-          renderedArtifact(`${this.id}/pipelines/${p.name}.json`, kind('pipeline'), () => pipelinePlanJson(plan, `${p.name}.sql`, script.ranges)),
-          joinedArtifact(`${this.id}/pipelines/${p.name}.sql`, kind('pipeline-sql'), script.parts),
+          regeneratedArtifact(`${this.id}/pipelines/${p.name}.json`, kind('pipeline'), json({ plan, script }), () => json(render())),
+          regeneratedArtifact(`${this.id}/pipelines/${p.name}.sql`, kind('pipeline-sql'), script.parts.join(''), () => render().script.parts.join('')),
         ];
       }) as Artifact[];
       artifacts.push(...made);
@@ -87,7 +103,7 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     return `-- lakespec ${ir.workspace} (${ir.environment}) for ${this.id}; generated, do not edit\n\n`;
   }
 
-  pipelinePlan(p: IRPipeline, ir: IRProject, tables: ReadonlyMap<string, IRTable>): PipelinePlan {
+  pipelinePlan(p: IRPipeline, ir: PlanContext, tables: ReadonlyMap<string, IRTable>): PipelinePlan {
     const steps: PlanStep[] = p.steps.map((s) => this.planStep(s, p, ir, tables));
     const plan: PipelinePlan = {
       format: PIPELINE_PLAN_FORMAT,
@@ -105,7 +121,7 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     return plan;
   }
 
-  planStep(s: IRStep, p: IRPipeline, ir: IRProject, tables: ReadonlyMap<string, IRTable>): PlanStep {
+  planStep(s: IRStep, p: IRPipeline, ir: PlanContext, tables: ReadonlyMap<string, IRTable>): PlanStep {
     const target = tables.get(s.target)!;
     const d = this.dialect;
     let actions: PlanAction[];

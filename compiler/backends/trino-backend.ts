@@ -1,8 +1,8 @@
 // Trino + Iceberg: DDL for every dataset, DML for pipelines whose engine is trino.
 import type { BackendCapabilities } from '../backend.js';
 import { TrinoDialect } from '../dialects/trino-dialect.js';
-import type { IRIngestStep, IRPipeline, IRProject, IRTable } from '../ir.js';
-import { type SourceAccess, SqlBackend } from './sql-backend.js';
+import type { IRIngestStep, IRPipeline, IRTable } from '../ir.js';
+import { type PlanContext, type SourceAccess, SqlBackend } from './sql-backend.js';
 
 export class TrinoBackend extends SqlBackend<TrinoDialect> {
   readonly id = 'trino' as const;
@@ -16,7 +16,7 @@ export class TrinoBackend extends SqlBackend<TrinoDialect> {
     return p.engine === 'trino';
   }
 
-  sourceAccess(step: IRIngestStep, target: IRTable, pipeline: IRPipeline, _ir: IRProject): SourceAccess {
+  sourceAccess(step: IRIngestStep, target: IRTable, pipeline: IRPipeline, _ir: PlanContext): SourceAccess {
     const d = this.dialect;
     const conn = step.source.connection;
     // A source mounted in Trino as a catalog (e.g. the ERP's PostgreSQL) is read in place.
