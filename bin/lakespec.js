@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'dist', 'cli', 'main.js');
+// The bundled CLI (scripts/build.mjs): one module graph starts faster than dist/'s files.
+const entry = join(root, 'dist', 'cli-bundle', 'main.js');
 if (!existsSync(entry)) {
   process.stderr.write('lakespec: the CLI is not built yet. Run `npm install` (or `npm run build`) in ' + root + '\n');
   process.exit(2);
