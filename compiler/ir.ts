@@ -14,6 +14,7 @@ import {
   type SqlType,
   canonicalJson,
   formatSqlType,
+  withProps,
 } from '../spec/index.js';
 import { pushSeparated } from './artifact.js';
 
@@ -138,7 +139,7 @@ export function lower(project: ResolvedProject, options: LowerOptions, cache: Lo
 
   const tables: IRTable[] = project.datasets.map((d) => {
     const prod = project.producedBy.get(d.name);
-    const producer = prod ? { ...prod, type: stepTypes.get(`${prod.pipeline}.${prod.step}`) ?? ('transform' as const) } : undefined;
+    const producer = prod ? { pipeline: prod.pipeline, step: prod.step, type: stepTypes.get(`${prod.pipeline}.${prod.step}`) ?? ('transform' as const) } : undefined;
     // A relationships check without `field` points at the parent's single-column key.
     const fields = d.checks.map((c) => (c.type === 'relationships' ? (c.field ?? byName.get(c.to)?.primaryKey[0]) : undefined));
     return cache.tables.get(d, [prod?.pipeline, prod?.step, producer?.type, ...fields], () => ({
@@ -187,15 +188,14 @@ export function lower(project: ResolvedProject, options: LowerOptions, cache: Lo
         if (s.type === 'ingest') {
           const conn = connections.get(s.source!.connection)!;
           const fmt = (conn.config.format as 'csv' | 'parquet' | 'json' | undefined) ?? (s.source!.path ? formatFromPath(s.source!.path) : undefined);
-          return {
-            ...base,
-            kind: 'ingest',
-            source: { kind: 'source', connection: conn, ...(s.source!.table ? { table: s.source!.table } : {}), ...(s.source!.path ? { path: s.source!.path } : {}), ...(fmt ? { format: fmt } : {}) },
+          return withProps(base, {
+            kind: 'ingest' as const,
+            source: { kind: 'source' as const, connection: conn, ...(s.source!.table ? { table: s.source!.table } : {}), ...(s.source!.path ? { path: s.source!.path } : {}), ...(fmt ? { format: fmt } : {}) },
             mode: s.mode ?? 'full',
             ...(s.cursor ? { cursor: s.cursor } : {}),
-          };
+          });
         }
-        return { ...base, kind: 'transform', query: s.sql ?? [], reads: s.reads };
+        return withProps(base, { kind: 'transform' as const, query: s.sql ?? [], reads: s.reads });
       }),
     }));
   });

@@ -5,7 +5,7 @@
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
   if (isPlainObject(base) && isPlainObject(over)) {
-    const out: Record<string, unknown> = { ...base };
+    const out: Record<string, unknown> = Object.assign({}, base); // not a spread: see plain-copy.ts
     for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
     return out;
   }

@@ -29,6 +29,7 @@ import type { ParsedSpecs } from './parse-specs.js';
 import { SECRET_FIELDS } from './schema-validator.js';
 import { type ParsedSqlTemplate, parseSqlTemplate } from './sql-template.js';
 import { Memo } from './memo.js';
+import { withProps } from './plain-copy.js';
 import { type SqlType, formatSqlType, isComplex, isInteger, isNumeric, isOrderable, isTemporal, parseSqlType } from './sql-type.js';
 
 export interface ResolveResult {
@@ -289,8 +290,8 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache
     const sig = `${cyclic}|${upstream.join(',')}|${stepDeps.map((d) => d.join(',')).join(';')}`;
     finals.push(
       cache.finals.get(p, [sig], () => {
-        const steps = p.steps.map((s, i) => ({ ...s, dependsOn: stepDeps[i]! }));
-        return { ...p, upstream, steps: cyclic ? steps : topoSort(steps) };
+        const steps = p.steps.map((s, i) => withProps(s, { dependsOn: stepDeps[i]! }));
+        return withProps(p, { upstream, steps: cyclic ? steps : topoSort(steps) });
       }),
     );
   }
@@ -498,7 +499,7 @@ function resolveDataset(
       return;
     }
     checkNames.add(name);
-    checks.push({ ...c, name, severity: c.severity ?? 'error' } as ResolvedCheck);
+    checks.push(withProps(c, { name, severity: c.severity ?? 'error' }) as ResolvedCheck);
   });
 
   // Physical names.

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Artifact, ManifestMemo, buildManifest, compile, joinedArtifact, manifestJson } from '../../compiler/index.js';
-import { readSpecFiles } from '../../spec/index.js';
+import { type Artifact, CompileCache, ManifestMemo, buildManifest, compile, joinedArtifact, manifestJson } from '../../compiler/index.js';
+import { readSpecFiles, sha256 } from '../../spec/index.js';
 import { EXAMPLES, ROOT } from '../helpers/paths.js';
 
 const SHA = 'feedfacefeedfacefeedfacefeedfacefeedface';
@@ -65,6 +65,23 @@ describe('determinism', () => {
     expect(m.setHash).toMatch(/^[0-9a-f]{64}$/);
     // manifest.json is assembled from memoized entries; it must be exactly the JSON of the manifest.
     expect(baseline.artifacts.find((a) => a.path === 'manifest.json')!.content).toBe(JSON.stringify(m, null, 2) + '\n');
+  });
+
+  it('every manifest entry is the sha256 and size of the text the artifact gives when read, also when reused by a recompile', () => {
+    // Pipeline plans and scripts are hashed when rendered and rendered again on each read.
+    const cache = new CompileCache();
+    const first = compile(files, { environment: 'dev', gitSha: SHA, cache });
+    const edited = files.map((f) => (f.path === 'datasets/gold.yaml' ? { ...f, text: f.text.replace(/description: /, 'description: Edited. ') } : f));
+    const second = compile(edited, { environment: 'dev', gitSha: SHA, cache });
+    expect(second.manifest!.setHash).not.toBe(first.manifest!.setHash);
+    for (const r of [first, second]) {
+      const byPath = new Map(r.artifacts.map((a) => [a.path, a]));
+      expect(r.artifacts.some((a) => a.digest !== undefined)).toBe(true);
+      for (const e of r.manifest!.artifacts) {
+        const text = byPath.get(e.path)!.content;
+        expect({ path: e.path, sha256: sha256(text), bytes: Buffer.byteLength(text, 'utf8') }).toEqual({ path: e.path, sha256: e.sha256, bytes: e.bytes });
+      }
+    }
   });
 
   it('the memoized manifest text is JSON.stringify of the manifest, for any paths and order (property)', () => {
