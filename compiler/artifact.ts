@@ -1,7 +1,7 @@
 // Artifacts are the compiler's output: files with deterministic bytes, listed in a
 // manifest with their sha256 and a hash of the whole set.
 import { createHash } from 'node:crypto';
-import { byString, sameItems, sha256 } from '../spec/index.js';
+import { byString, flat, sameItems, sha256 } from '../spec/index.js';
 
 export type ArtifactKind =
   | 'trino.ddl'
@@ -180,7 +180,7 @@ export class ManifestMemo {
         const content = a.content; // read once: it may be rendered on each read
         entry = { path: a.path, kind: a.kind, sha256: sha256(content), bytes: Buffer.byteLength(content, 'utf8') };
       }
-      p = { entry, line: `${entry.path}\t${entry.sha256}\n` };
+      p = { entry, line: flat(`${entry.path}\t${entry.sha256}\n`) };
       this.byArtifact.set(a, p);
     }
     return p;
@@ -190,7 +190,7 @@ export class ManifestMemo {
   entryJson(e: ManifestEntry): string {
     let j = this.json.get(e);
     if (j === undefined) {
-      j = `    {\n      "path": ${JSON.stringify(e.path)},\n      "kind": ${JSON.stringify(e.kind)},\n      "sha256": ${JSON.stringify(e.sha256)},\n      "bytes": ${JSON.stringify(e.bytes)}\n    }`;
+      j = flat(`    {\n      "path": ${JSON.stringify(e.path)},\n      "kind": ${JSON.stringify(e.kind)},\n      "sha256": ${JSON.stringify(e.sha256)},\n      "bytes": ${JSON.stringify(e.bytes)}\n    }`);
       this.json.set(e, j);
     }
     return j;

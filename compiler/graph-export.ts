@@ -1,5 +1,5 @@
 // The dependency graph of datasets and pipeline steps, as JSON, Mermaid or DOT.
-import { byString, sameItems } from '../spec/index.js';
+import { byString, flat, sameItems } from '../spec/index.js';
 import { pushSeparated } from './artifact.js';
 import type { IRProject } from './ir.js';
 
@@ -46,19 +46,19 @@ export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): De
     }
     items.push(item);
   };
-  for (const t of ir.tables) of(t, () => ({ nodes: [{ id: `dataset:${t.name}`, kind: 'dataset', label: t.name, layer: t.layer }], edges: [] }));
+  for (const t of ir.tables) of(t, () => ({ nodes: [{ id: flat(`dataset:${t.name}`), kind: 'dataset', label: t.name, layer: t.layer }], edges: [] }));
   for (const p of ir.pipelines) {
     for (const s of p.steps) if (s.kind === 'ingest') used.add(s.source.connection.name);
     of(p, () => {
       const ns: GraphNode[] = [];
       const es: GraphEdge[] = [];
       for (const s of p.steps) {
-        const id = `step:${p.name}.${s.name}`;
-        ns.push({ id, kind: 'step', label: `${p.name}.${s.name}`, pipeline: p.name, engine: p.engine });
-        es.push({ from: id, to: `dataset:${s.target}`, kind: 'writes' });
-        if (s.kind === 'transform') for (const r of s.reads) es.push({ from: `dataset:${r}`, to: id, kind: 'reads' });
-        else es.push({ from: `connection:${s.source.connection.name}`, to: id, kind: 'extracts' });
-        for (const d of s.dependsOn) es.push({ from: `step:${p.name}.${d}`, to: id, kind: 'after' });
+        const id = flat(`step:${p.name}.${s.name}`);
+        ns.push({ id, kind: 'step', label: flat(`${p.name}.${s.name}`), pipeline: p.name, engine: p.engine });
+        es.push({ from: id, to: flat(`dataset:${s.target}`), kind: 'writes' });
+        if (s.kind === 'transform') for (const r of s.reads) es.push({ from: flat(`dataset:${r}`), to: id, kind: 'reads' });
+        else es.push({ from: flat(`connection:${s.source.connection.name}`), to: id, kind: 'extracts' });
+        for (const d of s.dependsOn) es.push({ from: flat(`step:${p.name}.${d}`), to: id, kind: 'after' });
       }
       return { nodes: ns, edges: es };
     });
@@ -98,7 +98,7 @@ export function graphJsonParts(g: DependencyGraph, memo: GraphMemo = new GraphMe
   const line = (x: object) => {
     let l = memo.lines.get(x);
     if (l === undefined) {
-      l = '    ' + JSON.stringify(x);
+      l = flat('    ' + JSON.stringify(x));
       memo.lines.set(x, l);
     }
     return l;

@@ -20,3 +20,15 @@ export class Memo<K extends object, V> {
     return value;
   }
 }
+
+/**
+ * `s` flattened in place, for strings that memo tables keep. A string built with `+` or a
+ * template literal is a tree of its pieces, 32 bytes a node; reading a character makes V8
+ * join it into one sequential string, and the garbage collector then points its referrers
+ * at that string and drops the tree. At 10 000 datasets 800 000 retained tree nodes
+ * (26 MB) were manifest lines, artifact paths and kinds, layer-file pieces and graph ids.
+ */
+export function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}

@@ -28,7 +28,7 @@ import { overlay } from './overlay.js';
 import type { ParsedSpecs } from './parse-specs.js';
 import { SECRET_FIELDS } from './schema-validator.js';
 import { type ParsedSqlTemplate, parseSqlTemplate } from './sql-template.js';
-import { Memo } from './memo.js';
+import { Memo, flat } from './memo.js';
 import { withProps } from './plain-copy.js';
 import { type SqlType, formatSqlType, isComplex, isInteger, isNumeric, isOrderable, isTemporal, parseSqlType } from './sql-type.js';
 
@@ -493,7 +493,7 @@ function resolveDataset(
   const checkNames = new Set<string>();
   (spec.checks ?? []).forEach((c, i) => {
     checkChecks(c, i, need, loc, diags);
-    const name = c.name ?? defaultCheckName(c);
+    const name = c.name ?? flat(defaultCheckName(c));
     if (checkNames.has(name)) {
       diags.push(diagnostic('LS1301', `two checks of dataset "${r.name}" are named "${name}"; give one a distinct name:`, { location: loc.at(['checks', i], 'key') }));
       return;

@@ -1,7 +1,7 @@
 // dbt: a complete project — dbt_project.yml, profiles for dbt-duckdb and dbt-trino, one
 // model per transform step (config(), ref(), source()), sources for ingested datasets and
 // property files that carry the quality checks as dbt data tests.
-import { type Diagnostic, byString, formatSqlType, parseDurationSeconds } from '../../spec/index.js';
+import { type Diagnostic, byString, flat, formatSqlType, parseDurationSeconds } from '../../spec/index.js';
 import type { Artifact } from '../artifact.js';
 import { toYaml } from '../yaml-writer.js';
 import { type Backend, type BackendCapabilities, EmitMemo, type EmitResult } from '../backend.js';
@@ -48,7 +48,7 @@ export class DbtBackend implements Backend {
         // text at 10k datasets; the writer's join is one contiguous string.
         // The model is kept as an artifact object: an unchanged one is then the same object
         // next time, and the manifest reuses its hash.
-        const model: Artifact | undefined = step ? { path: `dbt/models/${t.layer}/${t.name}.sql`, kind: 'dbt.model', content: this.model(t, step, relation) } : undefined;
+        const model: Artifact | undefined = step ? { path: flat(`dbt/models/${t.layer}/${t.name}.sql`), kind: 'dbt.model', content: flat(this.model(t, step, relation)) } : undefined;
         return { entry: toYaml([this.tableProperties(t, relation, !step)], step ? '  ' : '      '), model };
       }) as { entry: string; model?: Artifact };
     };

@@ -1,6 +1,6 @@
 // What Trino and DuckDB share: DDL per table, an executor plan and a readable script per
 // pipeline, and the quality checks as queries that return offending rows.
-import { byString, type Diagnostic } from '../../spec/index.js';
+import { byString, type Diagnostic, flat } from '../../spec/index.js';
 import { type Artifact, type ArtifactKind, pushSeparated, regeneratedArtifact } from '../artifact.js';
 import { type Backend, type BackendCapabilities, type BackendId, EmitMemo, type EmitResult } from '../backend.js';
 import type { IRIngestStep, IRPipeline, IRProject, IRStep, IRTable } from '../ir.js';
@@ -36,7 +36,8 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     const artifacts: Artifact[] = [];
     const diagnostics: Diagnostic[] = [];
     const tables = new Map(ir.tables.map((t) => [t.name, t]));
-    const kind = (k: string) => `${this.id}.${k}` as ArtifactKind;
+    const kinds = new Map<string, ArtifactKind>();
+    const kind = (k: string) => kinds.get(k) ?? (kinds.set(k, `${this.id}.${k}` as ArtifactKind), kinds.get(k)!);
     const header = this.header(ir);
     // One DDL file and one checks file per layer rather than per table: at 10 000 datasets,
     // 40 000 small files cost more to hash, list and write than their contents (a one-file
@@ -49,9 +50,9 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
         const [schema, ...rest] = this.tableStatements(t);
         const checks = this.dialect.checkQueries(t, tables);
         return {
-          schema: `${schema};\n`,
-          ddl: `-- table ${t.name}\n${rest.map((x) => x + ';\n').join('\n')}`,
-          checks: checks.length > 0 ? `-- table ${t.name}\n${checks.map((c) => `-- check ${c.name} (${c.severity}): returns offending rows\n${c.sql};\n`).join('\n')}` : undefined,
+          schema: flat(`${schema};\n`),
+          ddl: flat(`-- table ${t.name}\n${rest.map((x) => x + ';\n').join('\n')}`),
+          checks: checks.length > 0 ? flat(`-- table ${t.name}\n${checks.map((c) => `-- check ${c.name} (${c.severity}): returns offending rows\n${c.sql};\n`).join('\n')}`) : undefined,
         };
       }) as { schema: string; ddl: string; checks?: string };
       let layer = layers.get(t.layer);
@@ -90,8 +91,8 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
         const { plan, script } = render();
         const json = (r: ReturnType<typeof render>) => pipelinePlanJson(r.plan, `${p.name}.sql`, r.script.ranges);
         return [
-          regeneratedArtifact(`${this.id}/pipelines/${p.name}.json`, kind('pipeline'), json({ plan, script }), () => json(render())),
-          regeneratedArtifact(`${this.id}/pipelines/${p.name}.sql`, kind('pipeline-sql'), script.parts.join(''), () => render().script.parts.join('')),
+          regeneratedArtifact(flat(`${this.id}/pipelines/${p.name}.json`), kind('pipeline'), json({ plan, script }), () => json(render())),
+          regeneratedArtifact(flat(`${this.id}/pipelines/${p.name}.sql`), kind('pipeline-sql'), script.parts.join(''), () => render().script.parts.join('')),
         ];
       }) as Artifact[];
       artifacts.push(...made);
