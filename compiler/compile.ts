@@ -42,6 +42,8 @@ export class CompileCache {
   readonly graph = new GraphMemo();
   /** ir.json and graph.json: unchanged, they are the same artifacts and are not hashed again. */
   readonly files = new FileMemo();
+  /** The last emission: the same IR for the same backends gives the same artifacts and manifest. */
+  lastEmit?: { ir: IRProject; backends: string; artifacts: readonly Artifact[]; manifest: Manifest; diagnostics: readonly Diagnostic[] };
 
   emitMemo(id: BackendId): EmitMemo {
     let m = this.emit.get(id);
@@ -82,19 +84,26 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
 }
 
 export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: readonly Diagnostic[] = [], cache: CompileCache = new CompileCache()): CompileResult {
-  const diagnostics: Diagnostic[] = [...prior];
+  const ids = [...new Set(backendIds)].sort(byString);
+  const last = cache.lastEmit;
+  if (last && last.ir === ir && last.backends === ids.join(',')) {
+    const diags = sortDiagnostics([...prior, ...last.diagnostics]);
+    if (hasErrors(diags)) return { artifacts: [], diagnostics: diags, ir };
+    return { artifacts: [...last.artifacts], manifest: last.manifest, ir, diagnostics: diags };
+  }
+  const backendDiags: Diagnostic[] = [];
   const artifacts: Artifact[] = [];
-  for (const id of [...new Set(backendIds)].sort(byString)) {
+  for (const id of ids) {
     try {
       const r = createBackend(id).emit(ir, cache.emitMemo(id));
       artifacts.push(...r.artifacts);
-      diagnostics.push(...r.diagnostics);
+      backendDiags.push(...r.diagnostics);
     } catch (e) {
       // A backend bug must not take the CLI down with a stack trace; report it plainly.
-      diagnostics.push(diagnostic('LS1401', `the ${id} backend failed: ${(e as Error).message}`));
+      backendDiags.push(diagnostic('LS1401', `the ${id} backend failed: ${(e as Error).message}`));
     }
   }
-  const diags = sortDiagnostics(diagnostics);
+  const diags = sortDiagnostics([...prior, ...backendDiags]);
   if (hasErrors(diags)) return { artifacts: [], diagnostics: diags, ir };
   artifacts.push(cache.files.file('lakespec/ir.json', 'ir', irJsonParts(ir, cache.irFragments)));
   artifacts.push(cache.files.file('lakespec/graph.json', 'graph', graphJsonParts(buildGraph(ir, cache.graph), cache.graph)));
@@ -106,7 +115,9 @@ export function emitAll(ir: IRProject, backendIds: readonly BackendId[], prior: 
     specHash: ir.specHash,
     backends: [...backendIds],
   });
-  return { artifacts: [...sorted, joinedArtifact('manifest.json', 'ir', manifestJsonParts(manifest, cache.manifest))], manifest, ir, diagnostics: diags };
+  const all = [...sorted, joinedArtifact('manifest.json', 'ir', manifestJsonParts(manifest, cache.manifest))];
+  cache.lastEmit = { ir, backends: ids.join(','), artifacts: all, manifest, diagnostics: backendDiags };
+  return { artifacts: [...all], manifest, ir, diagnostics: diags };
 }
 
 /**

@@ -28,6 +28,14 @@ export interface DependencyGraph {
 /** Per-object memo for recompiles: unchanged tables and pipelines keep their nodes and edges. */
 export class GraphMemo {
   readonly items = new WeakMap<object, { nodes: GraphNode[]; edges: GraphEdge[] }>();
+  /**
+   * Each table's and pipeline's item by name, from the last build. An edit that leaves a
+   * table's or pipeline's place in the graph as it was (a description, a column, a check)
+   * gets last time's item back, so the graph and graph.json stay the same objects: at
+   * 10 000 datasets rebuilding them (sorting 20 000 nodes and edges) was 27 ms of a
+   * one-file recompile.
+   */
+  byName = new Map<string, { nodes: GraphNode[]; edges: GraphEdge[] }>();
   readonly lines = new WeakMap<object, string>();
   /** The last graph and what it was built from: when nothing differs it is returned as is (no sorting 30 000 edges again). */
   last?: { items: readonly object[]; connections: readonly string[]; graph: DependencyGraph };
@@ -38,18 +46,22 @@ export class GraphMemo {
 export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): DependencyGraph {
   const items: { nodes: GraphNode[]; edges: GraphEdge[] }[] = [];
   const used = new Set<string>();
-  const of = (key: object, make: () => { nodes: GraphNode[]; edges: GraphEdge[] }) => {
+  const byName = new Map<string, { nodes: GraphNode[]; edges: GraphEdge[] }>();
+  const of = (key: object, name: string, make: () => { nodes: GraphNode[]; edges: GraphEdge[] }) => {
     let item = memo.items.get(key);
     if (!item) {
       item = make();
+      const last = memo.byName.get(name);
+      if (last && sameJson(last, item)) item = last;
       memo.items.set(key, item);
     }
+    byName.set(name, item);
     items.push(item);
   };
-  for (const t of ir.tables) of(t, () => ({ nodes: [{ id: flat(`dataset:${t.name}`), kind: 'dataset', label: t.name, layer: t.layer }], edges: [] }));
+  for (const t of ir.tables) of(t, `t:${t.name}`, () => ({ nodes: [{ id: flat(`dataset:${t.name}`), kind: 'dataset', label: t.name, layer: t.layer }], edges: [] }));
   for (const p of ir.pipelines) {
     for (const s of p.steps) if (s.kind === 'ingest') used.add(s.source.connection.name);
-    of(p, () => {
+    of(p, `p:${p.name}`, () => {
       const ns: GraphNode[] = [];
       const es: GraphEdge[] = [];
       for (const s of p.steps) {
@@ -63,6 +75,7 @@ export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): De
       return { nodes: ns, edges: es };
     });
   }
+  memo.byName = byName;
   const connections = ir.connections.filter((c) => used.has(c.name)).map((c) => `${c.name} (${c.type})`);
   const last = memo.last;
   if (last && last.graph.workspace === ir.workspace && last.graph.environment === ir.environment && sameItems(last.items, items) && sameItems(last.connections, connections)) return last.graph;
@@ -85,6 +98,18 @@ export function buildGraph(ir: IRProject, memo: GraphMemo = new GraphMemo()): De
   const graph: DependencyGraph = { workspace: ir.workspace, environment: ir.environment, nodes, edges: uniq };
   memo.last = { items, connections, graph };
   return graph;
+}
+
+/** The same nodes and edges, property by property (they are small, flat and built in one key order). */
+function sameJson(a: { nodes: GraphNode[]; edges: GraphEdge[] }, b: { nodes: GraphNode[]; edges: GraphEdge[] }): boolean {
+  const same = (x: object[], y: object[]) =>
+    x.length === y.length &&
+    x.every((o, i) => {
+      const p = y[i] as Record<string, unknown>;
+      const keys = Object.keys(o);
+      return keys.length === Object.keys(p).length && keys.every((k) => (o as Record<string, unknown>)[k] === p[k]);
+    });
+  return same(a.nodes, b.nodes) && same(a.edges, b.edges);
 }
 
 /** One node or edge per line: compact for large projects, still diff-friendly. */

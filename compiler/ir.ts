@@ -127,10 +127,19 @@ export class LowerCache {
   readonly tables = new Memo<ResolvedDataset, IRTable>();
   readonly pipelines = new Memo<ResolvedPipeline, IRPipeline>();
   readonly connections = new Memo<ResolvedConnection, ResolvedConnection>();
+  /** The last IR and what it was lowered from: the same resolved project gives the same IR object. */
+  last?: { project: ResolvedProject; gitSha: string; ir: IRProject };
 }
 
 /** Resolved specs → IR. Pure; the result is deeply frozen. */
 export function lower(project: ResolvedProject, options: LowerOptions, cache: LowerCache = new LowerCache()): IRProject {
+  if (cache.last?.project === project && cache.last.gitSha === options.gitSha) return cache.last.ir;
+  const ir = lowerFresh(project, options, cache);
+  cache.last = { project, gitSha: options.gitSha, ir };
+  return ir;
+}
+
+function lowerFresh(project: ResolvedProject, options: LowerOptions, cache: LowerCache): IRProject {
   // Connection settings are key-sorted here so that serialising the IR needs no sorting.
   const connections = new Map(project.connections.map((c) => [c.name, cache.connections.get(c, [], () => JSON.parse(canonicalJson(c)) as ResolvedConnection)]));
   const stepTypes = new Map<string, 'ingest' | 'transform'>();

@@ -1,6 +1,7 @@
 // Identity-keyed memoisation for incremental recompiles. Unchanged files keep their parsed
 // resource objects (ParseCache), so everything derived from them can be reused as long as
 // the objects it depended on are the same objects as last time.
+import { byString } from './canonical-json.js';
 
 /** The same elements, by identity, in the same order. */
 export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -31,4 +32,25 @@ export class Memo<K extends object, V> {
 export function flat(s: string): string {
   s.charCodeAt(0);
   return s;
+}
+
+/**
+ * Sorting by a string key that reuses the last order when the keys come in the same
+ * sequence as last time (a recompile after an edit that renamed nothing): sorting 10 000
+ * names by code unit costs a few milliseconds a pass, and a recompile sorted several lists.
+ * The last order is kept only when the keys were distinct, so ties never depend on it;
+ * `tie` orders items with equal keys (otherwise they keep their input order).
+ */
+export class SortMemo {
+  private last?: { keys: string[]; order: number[] };
+
+  sort<T>(items: readonly T[], key: (x: T) => string, tie?: (a: T, b: T) => number): T[] {
+    const keys = items.map(key);
+    const l = this.last;
+    if (l && l.keys.length === keys.length && keys.every((k, i) => k === l.keys[i])) return l.order.map((i) => items[i]!);
+    const order = keys.map((_, i) => i).sort((a, b) => byString(keys[a]!, keys[b]!) || (tie ? tie(items[a]!, items[b]!) : 0));
+    const distinct = order.every((x, i) => i === 0 || keys[order[i - 1]!] !== keys[x]);
+    this.last = distinct ? { keys, order } : undefined;
+    return order.map((i) => items[i]!);
+  }
 }

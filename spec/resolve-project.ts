@@ -28,7 +28,7 @@ import { overlay } from './overlay.js';
 import type { ParsedSpecs } from './parse-specs.js';
 import { SECRET_FIELDS } from './schema-validator.js';
 import { type ParsedSqlTemplate, parseSqlTemplate } from './sql-template.js';
-import { Memo, flat } from './memo.js';
+import { Memo, SortMemo, flat, sameItems } from './memo.js';
 import { withProps } from './plain-copy.js';
 import { type SqlType, formatSqlType, isComplex, isInteger, isNumeric, isOrderable, isTemporal, parseSqlType } from './sql-type.js';
 
@@ -66,9 +66,31 @@ export class ResolveCache {
   /** A pipeline's spec with the workspace defaults and its overrides merged in. */
   readonly pipelineSpecs = new Memo<Resource, PipelineSpec>();
   readonly templates = new WeakMap<object, ParsedSqlTemplate>();
+  /** Orders of the sorted lists, the spec hash's lines, and each dataset's fully qualified name. */
+  readonly sorts = { datasets: new SortMemo(), pipelines: new SortMemo(), specHash: new SortMemo() };
+  readonly hashLines = new WeakMap<Resource, { line: string; key: string }>();
+  /** The last result per requested environment, with what it was resolved from. */
+  readonly last = new Map<string | undefined, { resources: readonly Resource[]; files: number; invalid: string; result: ResolveResult }>();
+  readonly qualified = new WeakMap<ResolvedDataset, string>();
 }
 
 export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache: ResolveCache = new ResolveCache()): ResolveResult {
+  // Resolution reads the resources (unchanged files keep theirs, the same objects), the
+  // names of invalid ones and the number of files: when none of these changed, neither
+  // did the result. A recompile with nothing changed then skips every pass below.
+  const invalid = Object.values(parsed.invalid)
+    .map((s) => [...s].join('\u0000'))
+    .join('\u0001');
+  const last = cache.last.get(requestedEnv);
+  if (last && last.files === parsed.files.length && last.invalid === invalid && sameItems(last.resources, parsed.resources)) {
+    return { ...last.result, diagnostics: [...last.result.diagnostics] };
+  }
+  const result = resolveFresh(parsed, requestedEnv, cache);
+  cache.last.set(requestedEnv, { resources: parsed.resources, files: parsed.files.length, invalid, result: { ...result, diagnostics: [...result.diagnostics] } });
+  return result;
+}
+
+function resolveFresh(parsed: ParsedSpecs, requestedEnv: string | undefined, cache: ResolveCache): ResolveResult {
   const diags: Diagnostic[] = [];
   const workspaces = parsed.resources.filter((r): r is Resource<'Workspace'> => r.kind === 'Workspace');
   if (workspaces.length === 0) {
@@ -135,7 +157,8 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache
       unresolved.add(r.name);
       continue;
     }
-    const fq = `${ds.physical.catalog}.${ds.physical.schema}.${ds.physical.table}`;
+    let fq = cache.qualified.get(ds);
+    if (fq === undefined) cache.qualified.set(ds, (fq = `${ds.physical.catalog}.${ds.physical.schema}.${ds.physical.table}`));
     const clash = physicalSeen.get(fq);
     if (clash) {
       diags.push(diagnostic('LS1312', `datasets "${clash}" and "${r.name}" both map to ${fq} in ${env.name}`, { location: loc.name() }));
@@ -309,10 +332,10 @@ export function resolveProject(parsed: ParsedSpecs, requestedEnv?: string, cache
     allowDestructive: (ws.spec.allowDestructive ?? []).filter((a) => !a.environments || a.environments.includes(env.name)),
     environment: env.name,
     connections: resolvedConnections,
-    datasets: [...datasets.values()].map((d) => d.ds).sort((a, b) => byString(a.name, b.name)),
-    pipelines: finals.sort((a, b) => byString(a.name, b.name)),
+    datasets: cache.sorts.datasets.sort([...datasets.values()].map((d) => d.ds), (d) => d.name),
+    pipelines: cache.sorts.pipelines.sort(finals, (p) => p.name),
     producedBy,
-    specHash: specHash(parsed),
+    specHash: specHash(parsed, cache),
   };
   if (ws.description !== undefined) project.workspace.description = ws.description;
   return { project, diagnostics: diags };
@@ -353,9 +376,22 @@ function parseRefsFor(r: Resource<'Pipeline'>, stepIndex: number) {
   return sql ? parseSqlTemplate(sql).refs : [];
 }
 
-export function specHash(parsed: ParsedSpecs): string {
-  const parts = parsed.resources.map((r) => `${r.kind}\u0000${r.name}\u0000${r.fingerprint}`).sort(byString);
-  return sha256(parts.join('\n'));
+export function specHash(parsed: ParsedSpecs, cache?: ResolveCache): string {
+  const entry = (r: Resource) => {
+    let e = cache?.hashLines.get(r);
+    if (e === undefined) {
+      const key = flat(`${r.kind}\u0000${r.name}`);
+      e = { key, line: flat(`${key}\u0000${r.fingerprint}`) };
+      cache?.hashLines.set(r, e);
+    }
+    return e;
+  };
+  const entries = parsed.resources.map(entry);
+  // Sorted by the whole line. With a cache, by kind and name first (names cannot hold
+  // U+0000, so that is the same order), reusing the last order while they come in the same
+  // sequence; lines with equal kind and name are then ordered by the whole line.
+  const sorted = cache ? cache.sorts.specHash.sort(entries, (e) => e.key, (a, b) => byString(a.line, b.line)) : entries.sort((a, b) => byString(a.line, b.line));
+  return sha256(sorted.map((e) => e.line).join('\n'));
 }
 
 function byKind<K extends Kind>(parsed: ParsedSpecs, kind: K): Resource<K>[] {
@@ -400,12 +436,14 @@ function chooseEnvironment(ws: Resource<'Workspace'>, requested: string | undefi
 }
 
 function checkDuplicates(resources: Resource[], diags: Diagnostic[]): void {
-  const first = new Map<string, Resource>();
+  // By kind, then name: no "kind/name" string per resource on every compile.
+  const first = new Map<string, Map<string, Resource>>();
   for (const r of resources) {
-    const key = `${r.kind}/${r.name}`;
-    const prior = first.get(key);
+    let named = first.get(r.kind);
+    if (!named) first.set(r.kind, (named = new Map()));
+    const prior = named.get(r.name);
     if (!prior) {
-      first.set(key, r);
+      named.set(r.name, r);
       continue;
     }
     diags.push(

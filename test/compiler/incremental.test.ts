@@ -40,15 +40,16 @@ describe('incremental recompile', () => {
   it('equals a fresh compile after any sequence of edits (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.nat({ max: EDITS.length - 1 }), fc.boolean(), fc.constantFrom('dev', 'prod')), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.nat({ max: EDITS.length - 1 }), fc.boolean(), fc.constantFrom('dev', 'prod'), fc.constantFrom('abc1234', 'def5678')), { minLength: 1, maxLength: 8 }),
         (ops) => {
           const cache = new CompileCache();
           let files = base;
           compile(files, { environment: 'dev', gitSha: 'abc1234', cache });
-          for (const [i, undo, env] of ops) {
+          // Undoing an edit not made leaves the files as they were: a recompile with nothing changed.
+          for (const [i, undo, env, gitSha] of ops) {
             files = apply(files, EDITS[i]!, undo);
-            const warm = compile(files, { environment: env, gitSha: 'abc1234', cache });
-            const fresh = compile(files, { environment: env, gitSha: 'abc1234' });
+            const warm = compile(files, { environment: env, gitSha, cache });
+            const fresh = compile(files, { environment: env, gitSha });
             expect(warm.diagnostics).toEqual(fresh.diagnostics);
             expect(warm.artifacts).toEqual(fresh.artifacts);
           }
