@@ -26,6 +26,8 @@ export interface EmitResult {
 export class EmitMemo extends FileMemo {
   readonly tables = new Memo<object, unknown>();
   readonly pipelines = new Memo<object, unknown>();
+  /** How a table is referred to (dbt: ref() or source()), by table object. */
+  readonly relations = new WeakMap<object, { model: boolean; text: string }>();
 }
 
 export interface Backend {

@@ -62,6 +62,8 @@ export interface CompileOptions {
   gitSha?: string;
   backends?: readonly BackendId[];
   cache?: CompileCache;
+  /** Deep-freeze the IR the backends read (see LowerOptions.freeze); tests turn it on. */
+  freezeIR?: boolean;
 }
 
 export interface CompileResult {
@@ -79,7 +81,7 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
   const analysis = analyze(files, { ...(options.environment !== undefined ? { environment: options.environment } : { defaultOnly: true }), cache: cache.parse, resolveCache: cache.resolve });
   const project = [...analysis.projects.values()][0];
   if (!project || hasErrors(analysis.diagnostics)) return { artifacts: [], diagnostics: analysis.diagnostics };
-  const ir = lower(project, { gitSha: options.gitSha ?? UNKNOWN_SHA }, cache.lower);
+  const ir = lower(project, { gitSha: options.gitSha ?? UNKNOWN_SHA, ...(options.freezeIR ? { freeze: true } : {}) }, cache.lower);
   return emitAll(ir, options.backends ?? ALL_BACKENDS, analysis.diagnostics, cache);
 }
 

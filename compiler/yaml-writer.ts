@@ -80,5 +80,6 @@ export function toYaml(value: Plain | object, indent = ''): string {
   if (s !== undefined) return indent + s + '\n';
   const out: string[] = [];
   write(value as Plain, indent, out);
-  return out.join('\n') + '\n';
+  out.push(''); // the final newline, inside the join: one flat string rather than a join plus '\n' (see flat())
+  return out.join('\n');
 }

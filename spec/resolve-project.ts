@@ -301,13 +301,20 @@ function resolveFresh(parsed: ParsedSpecs, requestedEnv: string | undefined, cac
     // The final form adds what the graph implies: same-pipeline producers as dependsOn,
     // other pipelines as upstream, and topological step order.
     const ups = new Set<string>();
+    // A step's dependsOn: the declared ones and the same-pipeline producers of what it reads, without itself, sorted.
     const stepDeps = p.steps.map((s) => {
+      const out: string[] = [];
+      const add = (x: string) => {
+        if (x !== s.name && !out.includes(x)) out.push(x);
+      };
+      for (const x of s.dependsOn) add(x);
       for (const d of s.reads) {
         const prod = producers.get(d);
-        if (prod && prod.pipeline !== p.name) ups.add(prod.pipeline);
+        if (!prod) continue;
+        if (prod.pipeline !== p.name) ups.add(prod.pipeline);
+        else add(prod.step);
       }
-      const same = s.reads.map((d) => producers.get(d)).filter((x) => x !== undefined && x.pipeline === p.name).map((x) => x!.step);
-      return [...new Set([...s.dependsOn, ...same])].filter((x) => x !== s.name).sort(byString);
+      return out.length > 1 ? out.sort(byString) : out;
     });
     const upstream = [...ups].sort(byString);
     const sig = `${cyclic}|${upstream.join(',')}|${stepDeps.map((d) => d.join(',')).join(';')}`;
@@ -320,11 +327,11 @@ function resolveFresh(parsed: ParsedSpecs, requestedEnv: string | undefined, cac
   }
 
   const producedBy = new Map<string, { pipeline: string; step: string }>();
-  for (const [name, { loc }] of datasets) {
+  datasets.forEach(({ loc }, name) => {
     const prod = producers.get(name);
     if (prod) producedBy.set(name, { pipeline: prod.pipeline, step: prod.step });
     else if (parsed.invalid.Pipeline.size === 0) diags.push(diagnostic('LS1317', `dataset "${name}" is not written by any pipeline step`, { location: loc.name() }));
-  }
+  });
 
   const resolvedConnections = [...connections.values()].map((c) => c.resolved).sort((a, b) => byString(a.name, b.name));
   const project: ResolvedProject = {

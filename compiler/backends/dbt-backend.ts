@@ -6,7 +6,7 @@ import type { Artifact } from '../artifact.js';
 import { toYaml } from '../yaml-writer.js';
 import { type Backend, type BackendCapabilities, EmitMemo, type EmitResult } from '../backend.js';
 import { DuckDbDialect } from '../dialects/duckdb-dialect.js';
-import type { IRProject, IRTable, IRTransformStep } from '../ir.js';
+import { type IRProject, type IRTable, type IRTransformStep, tablesByName } from '../ir.js';
 import { indent } from '../sql-dialect.js';
 import type { SqlType } from '../../spec/index.js';
 
@@ -19,15 +19,23 @@ export class DbtBackend implements Backend {
   emit(ir: IRProject, memo: EmitMemo = new EmitMemo()): EmitResult {
     const artifacts: Artifact[] = [];
     const diagnostics: Diagnostic[] = [];
-    const tables = new Map(ir.tables.map((t) => [t.name, t]));
+    const tables = tablesByName(ir);
     const project = `lakespec_${ir.workspace}`;
     const transforms = new Map<string, IRTransformStep>();
     for (const p of ir.pipelines) for (const s of p.steps) if (s.kind === 'transform') transforms.set(s.target, s);
     const isModel = (t: IRTable) => transforms.has(t.name);
     const sourceName = (t: IRTable) => t.physical.schema;
+    const relations = memo.relations;
+    // Kept per table object (the IR is frozen) while its model-or-source status holds, so
+    // that a recompile does not build a new string for every reference of every table.
     const relation = (name: string) => {
       const t = tables.get(name)!;
-      return isModel(t) ? `{{ ref('${name}') }}` : `{{ source('${sourceName(t)}', '${name}') }}`;
+      const model = isModel(t);
+      const known = relations.get(t);
+      if (known && known.model === model) return known.text;
+      const text = flat(model ? `{{ ref('${name}') }}` : `{{ source('${sourceName(t)}', '${name}') }}`);
+      relations.set(t, { model, text });
+      return text;
     };
 
     artifacts.push({ path: 'dbt/dbt_project.yml', kind: 'dbt.project', content: yamlFile(this.projectFile(ir, project)) });
@@ -39,8 +47,10 @@ export class DbtBackend implements Backend {
     // Both depend on the table, its step, and how the tables it refers to are reached.
     const piece = (t: IRTable) => {
       const step = transforms.get(t.name);
-      const referred = [...t.checks.map((c) => (c.type === 'relationships' ? c.to : '')), ...(step?.reads ?? [])].filter(Boolean);
-      const deps: unknown[] = [ir.environment, step, ...referred.flatMap((n) => [tables.get(n), relation(n)])];
+      const deps: unknown[] = [ir.environment, step];
+      const refer = (n: string) => deps.push(tables.get(n), relation(n));
+      for (const c of t.checks) if (c.type === 'relationships') refer(c.to);
+      if (step) for (const n of step.reads) refer(n);
       return memo.tables.get(t, deps, () => {
         // Pre-indented for where it goes: a model list (2) or a source's table list (6).
         // Written indented rather than indented afterwards: a regex replace returns a tree

@@ -6,7 +6,7 @@ import type { Artifact } from '../artifact.js';
 import { toYaml } from '../yaml-writer.js';
 import type { Backend, BackendCapabilities, EmitResult } from '../backend.js';
 import { SparkDialect } from '../dialects/spark-dialect.js';
-import type { IRPipeline, IRProject, IRTable } from '../ir.js';
+import { type IRPipeline, type IRProject, type IRTable, tablesByName } from '../ir.js';
 import type { CheckQuery } from '../sql-dialect.js';
 import { filesPath } from './sql-backend.js';
 
@@ -53,7 +53,7 @@ export class SparkBackend implements Backend {
   emit(ir: IRProject): EmitResult {
     const artifacts: Artifact[] = [];
     const diagnostics: Diagnostic[] = [];
-    const tables = new Map(ir.tables.map((t) => [t.name, t]));
+    const tables = tablesByName(ir);
     for (const p of ir.pipelines) {
       if (p.engine !== 'spark') continue;
       const before = diagnostics.length;

@@ -3,7 +3,7 @@
 import { byString, type Diagnostic, flat } from '../../spec/index.js';
 import { type Artifact, type ArtifactKind, pushSeparated, regeneratedArtifact } from '../artifact.js';
 import { type Backend, type BackendCapabilities, type BackendId, EmitMemo, type EmitResult } from '../backend.js';
-import type { IRIngestStep, IRPipeline, IRProject, IRStep, IRTable } from '../ir.js';
+import { type IRIngestStep, type IRPipeline, type IRProject, type IRStep, type IRTable, tablesByName } from '../ir.js';
 
 /** What a pipeline's plan needs of the project besides its tables. */
 export type PlanContext = Pick<IRProject, 'workspace' | 'environment'>;
@@ -35,7 +35,7 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
   emit(ir: IRProject, memo: EmitMemo = new EmitMemo()): EmitResult {
     const artifacts: Artifact[] = [];
     const diagnostics: Diagnostic[] = [];
-    const tables = new Map(ir.tables.map((t) => [t.name, t]));
+    const tables = tablesByName(ir);
     const kinds = new Map<string, ArtifactKind>();
     const kind = (k: string) => kinds.get(k) ?? (kinds.set(k, `${this.id}.${k}` as ArtifactKind), kinds.get(k)!);
     const header = this.header(ir);
@@ -69,19 +69,16 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     for (const p of ir.pipelines) {
       if (!this.runsPipeline(p)) continue;
       // The tables the plan reads: its targets, the parents their checks join to, and what transforms read.
-      const touched = new Map<string, IRTable>();
       const deps: unknown[] = [ir.workspace, ir.environment];
-      const touch = (name: string) => {
-        const t = tables.get(name);
-        deps.push(t);
-        if (t) touched.set(name, t);
-      };
       for (const s of p.steps) {
-        touch(s.target);
-        for (const c of tables.get(s.target)?.checks ?? []) if (c.type === 'relationships') touch(c.to);
-        if (s.kind === 'transform') for (const r of s.reads) touch(r);
+        const target = tables.get(s.target);
+        deps.push(target);
+        for (const c of target?.checks ?? []) if (c.type === 'relationships') deps.push(tables.get(c.to));
+        if (s.kind === 'transform') for (const r of s.reads) deps.push(tables.get(r));
       }
       const made = memo.pipelines.get(p, deps, () => {
+        const touched = new Map<string, IRTable>();
+        for (const t of deps.slice(2)) if (t) touched.set((t as IRTable).name, t as IRTable);
         // Rendered now to be hashed, then again whenever read: only the pipeline, its
         // tables and the two digests are kept (see regeneratedArtifact).
         const render = () => {

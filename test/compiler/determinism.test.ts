@@ -104,8 +104,15 @@ describe('determinism', () => {
   });
 
   it('an artifact joined from pieces hashes and measures as its joined text, surrogate pairs split across pieces included (property)', () => {
-    // Large pieces cross the 64 KB batches the hash is fed in; lone halves of a pair sit at piece ends.
-    const piece = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('\ud83d', '\ude00', 'é', '\ud83d\ude00'), fc.nat({ max: 70000 }).map((n) => 'x'.repeat(n)), fc.integer({ min: 65536, max: 70000 }).map((n) => 'x'.repeat(n) + '\ud83d'));
+    // Large pieces cross the 64 KB batches the hash is fed in, or exceed a batch on their
+    // own; lone halves of a pair sit at piece ends.
+    const piece = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('\ud83d', '\ude00', 'é', '\ud83d\ude00'),
+      fc.nat({ max: 70000 }).map((n) => 'x'.repeat(n)),
+      fc.integer({ min: 65536, max: 70000 }).map((n) => 'x'.repeat(n) + '\ud83d'),
+      fc.integer({ min: 87000, max: 100000 }).map((n) => '\ude00' + 'é'.repeat(n) + '\ud83d'),
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
         const memo = new ManifestMemo();
