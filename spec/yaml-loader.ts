@@ -429,25 +429,33 @@ function cleanYamlMessage(message: string): string {
 
 /** Deepest nesting of flow brackets outside quotes and comments, found in one pass. */
 function maxFlowDepth(text: string): number {
+  // Character codes rather than one-character strings and regexes: this runs over every byte of every file.
   let depth = 0;
   let max = 0;
-  let quote = '';
+  let quote = 0;
   let comment = false;
+  const space = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff || (c >= 0x2000 && (c <= 0x200a || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000)) || c === 0x1680;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text.charCodeAt(i);
     if (comment) {
-      if (c === '\n') comment = false;
+      if (c === 10) comment = false;
       continue;
     }
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
+    if (quote !== 0) {
+      if (c === 92 && quote === 34) i++; // \ inside "…"
+      else if (c === quote) quote = 0;
       continue;
     }
-    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) comment = true;
-    else if ((c === '"' || c === "'") && (i === 0 || /[\s\[{,:]/.test(text[i - 1]!))) quote = c;
-    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
-    else if ((c === ']' || c === '}') && depth > 0) depth--;
+    if (c === 35) {
+      // '#' starts a comment at the start or after white space
+      if (i === 0 || space(text.charCodeAt(i - 1))) comment = true;
+    } else if (c === 34 || c === 39) {
+      // a quote opens a string at the start or after white space, '[', '{', ',' or ':'
+      const p = i === 0 ? 32 : text.charCodeAt(i - 1);
+      if (space(p) || p === 91 || p === 123 || p === 44 || p === 58) quote = c;
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
   }
   return max;
 }
