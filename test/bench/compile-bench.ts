@@ -93,8 +93,16 @@ function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = proce
   return { ms: performance.now() - t, ok: r.status === 0, out: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 
+/** The engines install's dbt (its engines.json), unless LAKESPEC_DBT names another; then an older venv, then PATH. */
 function findDbt(): string | undefined {
-  const candidates = [process.env.LAKESPEC_DBT, join(homedir(), '.cache', 'lakespec', 'dbt-venv', 'bin', 'dbt')].filter(Boolean) as string[];
+  const engines = join(process.env.LAKESPEC_ENGINES_DIR ?? join(homedir(), '.cache', 'lakespec'), 'engines.json');
+  let installed: string | undefined;
+  try {
+    installed = (JSON.parse(readFileSync(engines, 'utf8')) as { dbt?: string }).dbt;
+  } catch {
+    installed = undefined; // not installed: `npm run engines:install`
+  }
+  const candidates = [process.env.LAKESPEC_DBT, installed, join(homedir(), '.cache', 'lakespec', 'dbt-venv', 'bin', 'dbt')].filter(Boolean) as string[];
   for (const c of candidates) if (existsSync(c)) return c;
   const which = spawnSync('sh', ['-c', 'command -v dbt'], { encoding: 'utf8' });
   return which.status === 0 ? which.stdout.trim() : undefined;
