@@ -1,6 +1,6 @@
 // Artifacts are the compiler's output: files with deterministic bytes, listed in a
 // manifest with their sha256 and a hash of the whole set.
-import { createHash } from 'node:crypto';
+import { type Hash, createHash } from 'node:crypto';
 import { byString, flat, sameItems, sha256 } from '../spec/index.js';
 
 export type ArtifactKind =
@@ -46,11 +46,12 @@ export interface ArtifactDigest {
  * of the layer files, ir.json, graph.json and the pipeline scripts were about 70 MB of heap
  * beside the pieces they were joined from.
  */
-export function joinedArtifact(path: string, kind: ArtifactKind, parts: readonly string[]): Artifact {
+export function joinedArtifact(path: string, kind: ArtifactKind, parts: readonly string[], digest?: ArtifactDigest): Artifact {
   return {
     path,
     kind,
     parts,
+    ...(digest ? { digest } : {}),
     get content() {
       return parts.join('');
     },
@@ -65,18 +66,25 @@ export function pushSeparated(out: string[], items: readonly string[], separator
 
 /** Artifacts assembled from pieces, remembered by path across recompiles. */
 export class FileMemo {
-  private readonly files = new Map<string, { parts: readonly string[]; artifact: Artifact }>();
+  private readonly files = new Map<string, { parts: readonly string[]; artifact: Artifact; checkpoints: readonly HashCheckpoint[] }>();
+
+  /** `checkpointBytes`: how often a file's hash state is saved (tests make it small). */
+  constructor(private readonly checkpointBytes = CHECKPOINT_BYTES) {}
 
   /**
    * An artifact assembled from many memoized parts (a property file listing every model):
    * when every part is the same as last time, last time's artifact object is returned, so
-   * the manifest reuses its hash. The text is joined only when read.
+   * the manifest reuses its hash. Otherwise it is hashed here, resuming from the last
+   * hash state saved before the first part that changed: an edit to one dataset rehashes
+   * the rest of ir.json (12.6 MB at 10 000 datasets), not all of it. The text is joined
+   * only when read.
    */
   file(path: string, kind: ArtifactKind, parts: readonly string[]): Artifact {
     const last = this.files.get(path);
     if (last && last.artifact.kind === kind && sameItems(last.parts, parts)) return last.artifact;
-    const artifact = joinedArtifact(path, kind, parts);
-    this.files.set(path, { parts, artifact });
+    const { sha256, bytes, checkpoints } = hashParts(parts, last, this.checkpointBytes);
+    const artifact = joinedArtifact(path, kind, parts, { sha256, bytes });
+    this.files.set(path, { parts, artifact, checkpoints });
     return artifact;
   }
 }
@@ -111,32 +119,78 @@ export function regeneratedArtifact(path: string, kind: ArtifactKind, text: stri
   };
 }
 
-/** sha256 and UTF-8 length of pieces as if joined, feeding the hash about 64 KB at a time. */
-function hashParts(parts: readonly string[]): { sha256: string; bytes: number } {
-  const h = createHash('sha256');
+/** The hash state after the first `index` parts (`bytes` of UTF-8), for resuming when only later parts change. */
+interface HashCheckpoint {
+  index: number;
+  bytes: number;
+  hash: Hash;
+}
+
+/** A checkpoint about every this many bytes: ~13 for ir.json at 10 000 datasets. */
+const CHECKPOINT_BYTES = 1 << 20;
+
+/**
+ * sha256 and UTF-8 length of pieces as if joined, feeding the hash about 64 KB at a time.
+ * With `last` (the parts this file had before and the hash states saved then), hashing
+ * resumes from the last saved state before the first part that differs.
+ */
+function hashParts(
+  parts: readonly string[],
+  last?: { parts: readonly string[]; checkpoints: readonly HashCheckpoint[] },
+  checkpointBytes = CHECKPOINT_BYTES,
+): { sha256: string; bytes: number; checkpoints: HashCheckpoint[] } {
+  const checkpoints: HashCheckpoint[] = [];
+  let start = 0;
+  let h = createHash('sha256');
   let bytes = 0;
+  if (last) {
+    let same = 0;
+    const n = Math.min(parts.length, last.parts.length);
+    while (same < n && parts[same] === last.parts[same]) same++;
+    for (const c of last.checkpoints) {
+      if (c.index > same) break;
+      checkpoints.push(c);
+    }
+    const from = checkpoints[checkpoints.length - 1];
+    if (from) {
+      // A copy: the saved state stays as it was for the checkpoints list it belongs to.
+      h = from.hash.copy();
+      start = from.index;
+      bytes = from.bytes;
+    }
+  }
+  let sinceCheckpoint = 0;
   let batch: string[] = [];
   let size = 0;
-  const flush = (final: boolean) => {
+  const flush = (final: boolean, consumed: number) => {
     let s = batch.join('');
     batch = [];
     // A surrogate pair split between two pieces must be encoded whole, as the joined text is.
-    const last = s.charCodeAt(s.length - 1);
-    if (!final && last >= 0xd800 && last <= 0xdbff) {
+    const lastUnit = s.charCodeAt(s.length - 1);
+    const carry = !final && lastUnit >= 0xd800 && lastUnit <= 0xdbff;
+    if (carry) {
       batch.push(s.slice(-1));
       s = s.slice(0, -1);
     }
     size = batch.length;
     h.update(s, 'utf8');
-    bytes += Buffer.byteLength(s, 'utf8');
+    const b = Buffer.byteLength(s, 'utf8');
+    bytes += b;
+    sinceCheckpoint += b;
+    // Only where every part so far is in the hash, nothing carried over.
+    if (!final && !carry && sinceCheckpoint >= checkpointBytes) {
+      checkpoints.push({ index: consumed, bytes, hash: h.copy() });
+      sinceCheckpoint = 0;
+    }
   };
-  for (const p of parts) {
+  for (let i = start; i < parts.length; i++) {
+    const p = parts[i]!;
     batch.push(p);
     size += p.length;
-    if (size >= 65536) flush(false);
+    if (size >= 65536) flush(false, i + 1);
   }
-  flush(true);
-  return { sha256: h.digest('hex'), bytes };
+  flush(true, parts.length);
+  return { sha256: h.digest('hex'), bytes, checkpoints };
 }
 
 export interface ManifestEntry {
@@ -175,7 +229,10 @@ export class ManifestMemo {
     if (p === undefined) {
       let entry: ManifestEntry;
       if (a.digest) entry = { path: a.path, kind: a.kind, sha256: a.digest.sha256, bytes: a.digest.bytes };
-      else if (a.parts) entry = { path: a.path, kind: a.kind, ...hashParts(a.parts) };
+      else if (a.parts) {
+        const { sha256, bytes } = hashParts(a.parts);
+        entry = { path: a.path, kind: a.kind, sha256, bytes };
+      }
       else {
         const content = a.content; // read once: it may be rendered on each read
         entry = { path: a.path, kind: a.kind, sha256: sha256(content), bytes: Buffer.byteLength(content, 'utf8') };
