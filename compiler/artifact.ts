@@ -89,21 +89,10 @@ export class FileMemo {
   }
 }
 
-/** An artifact rendered when read from an object compile() keeps (a pipeline plan), so its text is not held. */
-export function renderedArtifact(path: string, kind: ArtifactKind, render: () => string): Artifact {
-  return {
-    path,
-    kind,
-    get content() {
-      return render();
-    },
-  };
-}
-
 /**
  * An artifact whose text is let go once hashed and rendered again, from objects compile()
  * keeps anyway (a pipeline and the tables it touches), whenever it is read. Rendering is a
- * pure function of frozen IR, so every read gives the text the digest was taken from. At
+ * pure function of the read-only IR, so every read gives the text the digest was taken from. At
  * 10 000 datasets the pipeline plans and scripts held this way were most of the SQL
  * backends' 107 MB of heap; only the files a one-file recompile must re-hash from pieces
  * (the per-layer DDL and checks) keep text.

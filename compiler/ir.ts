@@ -246,7 +246,7 @@ function lowerFresh(project: ResolvedProject, options: LowerOptions, cache: Lowe
 const byNameOf = new WeakMap<IRProject, ReadonlyMap<string, IRTable>>();
 
 /**
- * The project's tables by name, built once per IR (it is frozen) and shared by every
+ * The project's tables by name, built once per IR (it is read-only) and shared by every
  * backend: each built its own 10 000-entry map on every compile.
  */
 export function tablesByName(ir: IRProject): ReadonlyMap<string, IRTable> {

@@ -68,9 +68,8 @@ interface PipelinePlanFile extends Omit<PipelinePlan, 'steps'> {
 }
 
 /**
- * The script as pieces (the plan's own statement strings and the text between them, so an
- * artifact can hash them without a copy of the SQL), and where each statement landed, in
- * plan order (actions, then checks, step by step).
+ * The script as pieces (the plan's own statement strings and the text between them), and
+ * where each statement landed, in plan order (actions, then checks, step by step).
  */
 export function pipelineScript(p: PipelinePlan): { parts: string[]; ranges: LineRange[] } {
   const parts: string[] = [];

@@ -394,10 +394,10 @@ export function specHash(parsed: ParsedSpecs, cache?: ResolveCache): string {
     return e;
   };
   const entries = parsed.resources.map(entry);
-  // Sorted by the whole line. With a cache, by kind and name first (names cannot hold
-  // U+0000, so that is the same order), reusing the last order while they come in the same
-  // sequence; lines with equal kind and name are then ordered by the whole line.
-  const sorted = cache ? cache.sorts.specHash.sort(entries, (e) => e.key, (a, b) => byString(a.line, b.line)) : entries.sort((a, b) => byString(a.line, b.line));
+  // Sorted by the whole line: by kind and name first (names cannot hold U+0000, so that is
+  // the same order), then by the whole line where they are equal. With a cache, the last
+  // order is reused while kinds and names come in the same sequence.
+  const sorted = (cache?.sorts.specHash ?? new SortMemo()).sort(entries, (e) => e.key, (a, b) => byString(a.line, b.line));
   return sha256(sorted.map((e) => e.line).join('\n'));
 }
 

@@ -26,7 +26,7 @@ export class DbtBackend implements Backend {
     const isModel = (t: IRTable) => transforms.has(t.name);
     const sourceName = (t: IRTable) => t.physical.schema;
     const relations = memo.relations;
-    // Kept per table object (the IR is frozen) while its model-or-source status holds, so
+    // Kept per table object (the IR is read-only) while its model-or-source status holds, so
     // that a recompile does not build a new string for every reference of every table.
     const relation = (name: string) => {
       const t = tables.get(name)!;

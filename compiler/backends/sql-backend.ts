@@ -4,11 +4,11 @@ import { byString, type Diagnostic, flat } from '../../spec/index.js';
 import { type Artifact, type ArtifactKind, pushSeparated, regeneratedArtifact } from '../artifact.js';
 import { type Backend, type BackendCapabilities, type BackendId, EmitMemo, type EmitResult } from '../backend.js';
 import { type IRIngestStep, type IRPipeline, type IRProject, type IRStep, type IRTable, tablesByName } from '../ir.js';
+import { PIPELINE_PLAN_FORMAT, type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelineScript } from '../pipeline-plan.js';
+import { type SqlDialect, indent } from '../sql-dialect.js';
 
 /** What a pipeline's plan needs of the project besides its tables. */
 export type PlanContext = Pick<IRProject, 'workspace' | 'environment'>;
-import { PIPELINE_PLAN_FORMAT, type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelineScript } from '../pipeline-plan.js';
-import { type SqlDialect, indent } from '../sql-dialect.js';
 
 /** How a step reads its source: a relation the engine can query, or a staging table the executor fills. */
 export interface SourceAccess {
@@ -36,8 +36,9 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     const artifacts: Artifact[] = [];
     const diagnostics: Diagnostic[] = [];
     const tables = tablesByName(ir);
-    const kinds = new Map<string, ArtifactKind>();
-    const kind = (k: string) => kinds.get(k) ?? (kinds.set(k, `${this.id}.${k}` as ArtifactKind), kinds.get(k)!);
+    // Made once per emit, not a new string per artifact.
+    const kinds = { ddl: `${this.id}.ddl`, checks: `${this.id}.checks`, pipeline: `${this.id}.pipeline`, 'pipeline-sql': `${this.id}.pipeline-sql` } as Record<string, ArtifactKind>;
+    const kind = (k: keyof typeof kinds) => kinds[k]!;
     const header = this.header(ir);
     // One DDL file and one checks file per layer rather than per table: at 10 000 datasets,
     // 40 000 small files cost more to hash, list and write than their contents (a one-file
