@@ -14,6 +14,7 @@ import {
   type SqlType,
   canonicalJson,
   formatSqlType,
+  sortedKeys,
   withProps,
 } from '../spec/index.js';
 import { pushSeparated } from './artifact.js';
@@ -33,7 +34,7 @@ export interface IRPartitionField {
   readonly width?: number;
 }
 
-export type IRCheck = ResolvedCheck & { readonly kind: 'check' };
+export type IRCheck = ResolvedCheck;
 
 export interface IRTable {
   readonly kind: 'table';
@@ -175,12 +176,15 @@ function lowerFresh(project: ResolvedProject, options: LowerOptions, cache: Lowe
         layer: d.layer,
         physical: d.physical,
         tags: d.tags,
-        columns: d.columns.map((c) => ({ kind: 'column', name: c.name, type: c.type, nullable: c.nullable, ...(c.description ? { description: c.description } : {}) })),
+        // Resolved columns, partition fields and checks already have the IR's shape: shared, not copied.
+        columns: d.columns,
         primaryKey: d.primaryKey,
-        partitioning: d.partitioning.map((p) => ({ kind: 'partition', ...p })),
+        partitioning: d.partitioning,
         storage: d.storage,
-        // Key order of user-written objects is normalised here, so serialising the IR needs no sorting.
-        checks: d.checks.map((c, i) => sortedKeys({ ...c, ...(fields[i] !== undefined ? { field: fields[i] } : {}), kind: 'check' }) as IRCheck),
+        // A relationships check gets the parent's key as its field (keys stay in code-unit order).
+        checks: fields.some((f, i) => f !== undefined && (d.checks[i] as { field?: string }).field === undefined)
+          ? d.checks.map((c, i) => (fields[i] !== undefined && (c as { field?: string }).field === undefined ? (sortedKeys(withProps(c, { field: fields[i] })) as IRCheck) : c))
+          : d.checks,
         ...(d.description ? { description: d.description } : {}),
         ...(d.owner ? { owner: d.owner } : {}),
         ...(producer ? { producer } : {}),
@@ -257,12 +261,6 @@ export function tablesByName(ir: IRProject): ReadonlyMap<string, IRTable> {
     byNameOf.set(ir, (m = built));
   }
   return m;
-}
-
-function sortedKeys<T extends object>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o).sort()) out[k] = (o as Record<string, unknown>)[k];
-  return out as T;
 }
 
 function formatFromPath(path: string): 'csv' | 'parquet' | 'json' {

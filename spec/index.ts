@@ -7,7 +7,7 @@ export { type LoaderLimits, defaultLimits, loadYamlFile } from './yaml-loader.js
 export { ParseCache, type ParsedSpecs, parseSpecs } from './parse-specs.js';
 export { resolveProject, environmentsOf, specHash, ResolveCache } from './resolve-project.js';
 export { Memo, flat, sameItems } from './memo.js';
-export { withProps } from './plain-copy.js';
+export { sortedKeys, withProps } from './plain-copy.js';
 export { analyze, type AnalyzeOptions, type AnalyzeResult } from './analyze.js';
 export { readSpecFiles } from './read-spec-files.js';
 export { canonicalJson, sha256, byString } from './canonical-json.js';

@@ -159,15 +159,27 @@ export interface PhysicalName {
   table: string;
 }
 
+// The resolved column, partition field and check carry the IR's `kind` tags and key order,
+// so that lowering shares them instead of copying them (see compiler/ir.ts).
 export interface ResolvedColumn {
+  kind: 'column';
   name: string;
   type: SqlType;
   nullable: boolean;
   description?: string;
-  tags: string[];
+  /** Present only when written. */
+  tags?: string[];
 }
 
-export type ResolvedCheck = CheckSpec & { name: string; severity: 'error' | 'warn' };
+export interface ResolvedPartitionField {
+  kind: 'partition';
+  column: string;
+  transform: PartitionTransform;
+  width?: number;
+}
+
+/** Keys in code-unit order, so that serialising it needs no sorting. */
+export type ResolvedCheck = CheckSpec & { kind: 'check'; name: string; severity: 'error' | 'warn' };
 
 export interface ResolvedDataset {
   name: string;
@@ -179,7 +191,7 @@ export interface ResolvedDataset {
   storage: { fileFormat: 'parquet' | 'orc' | 'avro'; formatVersion: 1 | 2; sortedBy: string[] };
   columns: ResolvedColumn[];
   primaryKey: string[];
-  partitioning: { column: string; transform: PartitionTransform; width?: number }[];
+  partitioning: ResolvedPartitionField[];
   checks: ResolvedCheck[];
   physical: PhysicalName;
   labels: Record<string, string>;

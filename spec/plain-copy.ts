@@ -11,3 +11,10 @@
 export function withProps<A extends object, B extends object>(src: A, extra: B): Omit<A, keyof B> & B {
   return Object.assign({}, src, extra) as Omit<A, keyof B> & B;
 }
+
+/** A copy with its keys in code-unit order, so that JSON.stringify of it is canonical without sorting. */
+export function sortedKeys<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) out[k] = (o as Record<string, unknown>)[k];
+  return out as T;
+}

@@ -29,7 +29,7 @@ import type { ParsedSpecs } from './parse-specs.js';
 import { SECRET_FIELDS } from './schema-validator.js';
 import { type ParsedSqlTemplate, parseSqlTemplate } from './sql-template.js';
 import { Memo, SortMemo, flat, sameItems } from './memo.js';
-import { withProps } from './plain-copy.js';
+import { sortedKeys, withProps } from './plain-copy.js';
 import { type SqlType, formatSqlType, isComplex, isInteger, isNumeric, isOrderable, isTemporal, parseSqlType } from './sql-type.js';
 
 export interface ResolveResult {
@@ -143,7 +143,10 @@ function resolveFresh(parsed: ParsedSpecs, requestedEnv: string | undefined, cac
       const { overrides, ...base } = r.spec;
       const spec = overlay<DatasetSpec>([ws.spec.defaults?.dataset, wsEnv.defaults?.dataset, base, overrides?.[env.overlayFrom]]);
       const ds = resolveDataset(r, spec, loc, ws, env, wsLoc, local, naming);
-      return ds ? { ds, diags: local, naming } : { diags: local, naming };
+      // Most datasets have no problems: they share one empty list (never appended to: read with push(...)).
+      const d = local.length > 0 ? local : (NONE as unknown as Diagnostic[]);
+      const n = naming.length > 0 ? naming : (NONE as unknown as typeof naming);
+      return ds ? { ds, diags: d, naming: n } : { diags: d, naming: n };
     });
     diags.push(...entry.diags);
     for (const n of entry.naming) {
@@ -463,6 +466,11 @@ function checkDuplicates(resources: Resource[], diags: Diagnostic[]): void {
   }
 }
 
+// Shared by every dataset that leaves these out (resolved values are never changed; frozen,
+// so that a change would throw rather than alter every dataset at once).
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+const DEFAULT_STORAGE: ResolvedDataset['storage'] = Object.freeze({ fileFormat: 'parquet', formatVersion: 2, sortedBy: NONE }) as ResolvedDataset['storage'];
+
 function resolveDataset(
   r: Resource<'Dataset'>,
   spec: DatasetSpec,
@@ -490,8 +498,9 @@ function resolveDataset(
       );
       return;
     }
-    const col: ResolvedColumn = { name: c.name, type: t.type, nullable: c.nullable ?? true, tags: c.tags ?? [] };
+    const col: ResolvedColumn = { kind: 'column', name: c.name, type: t.type, nullable: c.nullable ?? true };
     if (c.description !== undefined) col.description = c.description;
+    if (c.tags !== undefined) col.tags = c.tags;
     columns.push(col);
     byName.set(c.name, col);
   });
@@ -509,7 +518,7 @@ function resolveDataset(
     return c;
   };
 
-  const primaryKey = spec.primaryKey ?? [];
+  const primaryKey = spec.primaryKey ?? NONE;
   primaryKey.forEach((k, i) => {
     const c = need(k, ['primaryKey', i], 'primary key column');
     if (c && c.nullable)
@@ -525,10 +534,10 @@ function resolveDataset(
       const problem = partitionProblem(transform, c.type);
       if (problem) diags.push(diagnostic('LS1305', `cannot partition by ${transform}(${p.column}): ${problem}`, { location: loc.at(['partitioning', i, p.transform ? 'transform' : 'column']) }));
     }
-    partitioning.push(p.width !== undefined ? { column: p.column, transform, width: p.width } : { column: p.column, transform });
+    partitioning.push(p.width !== undefined ? { kind: 'partition', column: p.column, transform, width: p.width } : { kind: 'partition', column: p.column, transform });
   });
 
-  const sortedBy = spec.storage?.sortedBy ?? [];
+  const sortedBy = spec.storage?.sortedBy ?? NONE;
   sortedBy.forEach((s, i) => {
     const c = need(s, ['storage', 'sortedBy', i], 'sort column');
     if (c && isComplex(c.type)) diags.push(diagnostic('LS1305', `cannot sort by "${s}": ${formatSqlType(c.type)} is not orderable`, { location: loc.at(['storage', 'sortedBy', i]) }));
@@ -544,7 +553,7 @@ function resolveDataset(
       return;
     }
     checkNames.add(name);
-    checks.push(withProps(c, { name, severity: c.severity ?? 'error' }) as ResolvedCheck);
+    checks.push(sortedKeys(withProps(c, { kind: 'check' as const, name, severity: c.severity ?? 'error' })) as ResolvedCheck);
   });
 
   // Physical names.
@@ -573,9 +582,9 @@ function resolveDataset(
   const ds: ResolvedDataset = {
     name: r.name,
     layer: spec.layer,
-    tags: [...(spec.tags ?? [])].sort(byString),
+    tags: spec.tags ? [...spec.tags].sort(byString) : NONE,
     format: 'iceberg',
-    storage: { fileFormat: spec.storage?.fileFormat ?? 'parquet', formatVersion: spec.storage?.formatVersion ?? 2, sortedBy },
+    storage: spec.storage ? { fileFormat: spec.storage.fileFormat ?? 'parquet', formatVersion: spec.storage.formatVersion ?? 2, sortedBy } : DEFAULT_STORAGE,
     columns,
     primaryKey,
     partitioning,

@@ -173,7 +173,25 @@ class Parser {
   }
 }
 
+/**
+ * Results by type text. Types are never changed once parsed, so every column written
+ * `bigint` can share one object: at 10 000 datasets the 80 000 columns had 80 000 type
+ * objects, a few dozen of them distinct. Bounded, so that hostile input with many distinct
+ * types cannot grow it without end (past the bound, texts are parsed each time).
+ */
+const parsedTypes = new Map<string, TypeParseResult>();
+const PARSED_TYPES_MAX = 4096;
+
 export function parseSqlType(text: string): TypeParseResult {
+  let r = parsedTypes.get(text);
+  if (r === undefined) {
+    r = parseFresh(text);
+    if (parsedTypes.size < PARSED_TYPES_MAX && text.length <= 256) parsedTypes.set(text, r);
+  }
+  return r;
+}
+
+function parseFresh(text: string): TypeParseResult {
   const p = new Parser(text);
   try {
     const type = p.type(0);
