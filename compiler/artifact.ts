@@ -47,15 +47,45 @@ export interface ArtifactDigest {
  * beside the pieces they were joined from.
  */
 export function joinedArtifact(path: string, kind: ArtifactKind, parts: readonly string[], digest?: ArtifactDigest): Artifact {
-  return {
-    path,
-    kind,
-    parts,
-    ...(digest ? { digest } : {}),
-    get content() {
-      return parts.join('');
-    },
-  };
+  return new JoinedArtifact(path, kind, parts, digest);
+}
+
+// Classes with `content` as a prototype getter, not object literals with a getter of their
+// own: V8 keeps each such literal as a dictionary (448 bytes of properties apiece), which
+// for the 13 000 pipeline artifacts of a 10 000-dataset project was 6 MB.
+class JoinedArtifact implements Artifact {
+  declare readonly digest?: ArtifactDigest;
+  constructor(
+    readonly path: string,
+    readonly kind: ArtifactKind,
+    readonly parts: readonly string[],
+    digest: ArtifactDigest | undefined,
+  ) {
+    if (digest) this.digest = digest;
+  }
+
+  get content(): string {
+    return this.parts.join('');
+  }
+}
+
+class RegeneratedArtifact implements Artifact {
+  readonly digest: ArtifactDigest;
+  // A private field: artifacts compare (toEqual, spreads) by path, kind and digest, not by closure.
+  readonly #render: () => string;
+  constructor(
+    readonly path: string,
+    readonly kind: ArtifactKind,
+    text: string,
+    render: () => string,
+  ) {
+    this.digest = { sha256: sha256(text), bytes: Buffer.byteLength(text, 'utf8') };
+    this.#render = render;
+  }
+
+  get content(): string {
+    return this.#render();
+  }
 }
 
 /** Appends `items` to `out` with `separator` between them: a joined text's pieces without joining it. */
@@ -98,14 +128,7 @@ export class FileMemo {
  * (the per-layer DDL and checks) keep text.
  */
 export function regeneratedArtifact(path: string, kind: ArtifactKind, text: string, render: () => string): Artifact {
-  return {
-    path,
-    kind,
-    digest: { sha256: sha256(text), bytes: Buffer.byteLength(text, 'utf8') },
-    get content() {
-      return render();
-    },
-  };
+  return new RegeneratedArtifact(path, kind, text, render);
 }
 
 /** The hash state after the first `index` parts (`bytes` of UTF-8), for resuming when only later parts change. */
