@@ -25,6 +25,9 @@ export interface ParsedSpecs {
   files: string[];
 }
 
+/** Shared by every resource without labels (resources are never changed once parsed). */
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 interface FileResult {
   resources: Resource[];
   invalid: { kind: Kind; name: string }[];
@@ -110,7 +113,7 @@ function parseFile(file: SourceFile, limits: LoaderLimits): FileResult {
     const resource: Resource = {
       kind: kind as Kind,
       name: m.name,
-      labels: m.labels ?? {},
+      labels: m.labels ?? NO_LABELS,
       spec: obj.spec as Resource['spec'],
       doc,
       fingerprint: sha256(canonicalJson(obj)),
