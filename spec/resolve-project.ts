@@ -317,7 +317,7 @@ function resolveFresh(parsed: ParsedSpecs, requestedEnv: string | undefined, cac
         if (prod.pipeline !== p.name) ups.add(prod.pipeline);
         else add(prod.step);
       }
-      return out.length > 1 ? out.sort(byString) : out;
+      return exact(out.length > 1 ? out.sort(byString) : out);
     });
     const upstream = [...ups].sort(byString);
     const sig = `${cyclic}|${upstream.join(',')}|${stepDeps.map((d) => d.join(',')).join(';')}`;
@@ -470,6 +470,10 @@ function checkDuplicates(resources: Resource[], diags: Diagnostic[]): void {
 // so that a change would throw rather than alter every dataset at once).
 const NONE: string[] = Object.freeze([]) as unknown as string[];
 const DEFAULT_STORAGE: ResolvedDataset['storage'] = Object.freeze({ fileFormat: 'parquet', formatVersion: 2, sortedBy: NONE }) as ResolvedDataset['storage'];
+
+function exact<T>(xs: T[]): T[] {
+  return xs.length === 0 ? (NONE as unknown as T[]) : xs.slice();
+}
 
 function resolveDataset(
   r: Resource<'Dataset'>,
@@ -812,6 +816,11 @@ function resolvePipeline(
     } else if (s.mergeKey) {
       diags.push(diagnostic('LS1202', `mergeKey only applies to materialization: merge`, { location: loc.at(['steps', i, 'mergeKey'], 'key'), severity: 'warning' }));
     }
+    // Exact-length lists (or the shared empty one): grown by push, each held room for a
+    // dozen more, and a resolved pipeline is kept for the life of a watch.
+    step.dependsOn = exact(step.dependsOn);
+    step.reads = exact(step.reads);
+    if (step.mergeKey.length === 0) step.mergeKey = NONE;
     steps.push(step);
   });
   const p: ResolvedPipeline = { name: r.name, engine, retries, timeoutSeconds, labels: r.labels, steps, upstream: [] };

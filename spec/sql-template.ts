@@ -56,7 +56,8 @@ export function parseSqlTemplate(sql: string): ParsedSqlTemplate {
   }
   if (text) parts.push({ kind: 'text', text });
   checkSingleSelect(parts, issues);
-  return { parts, refs, issues, bareTables: findBareTables(sql) };
+  // Exact-length copies: parsed templates are kept per step for the life of a watch.
+  return { parts: parts.slice(), refs: refs.slice(), issues, bareTables: findBareTables(sql) };
 }
 
 function skipQuoted(s: string, start: number, q: string): number {
