@@ -181,10 +181,7 @@ function lowerFresh(project: ResolvedProject, options: LowerOptions, cache: Lowe
         primaryKey: d.primaryKey,
         partitioning: d.partitioning,
         storage: d.storage,
-        // A relationships check gets the parent's key as its field (keys stay in code-unit order).
-        checks: fields.some((f, i) => f !== undefined && (d.checks[i] as { field?: string }).field === undefined)
-          ? d.checks.map((c, i) => (fields[i] !== undefined && (c as { field?: string }).field === undefined ? (sortedKeys(withProps(c, { field: fields[i] })) as IRCheck) : c))
-          : d.checks,
+        checks: withDefaultFields(d.checks, fields),
         ...(d.description ? { description: d.description } : {}),
         ...(d.owner ? { owner: d.owner } : {}),
         ...(producer ? { producer } : {}),
@@ -245,6 +242,16 @@ function lowerFresh(project: ResolvedProject, options: LowerOptions, cache: Lowe
     protected: project.workspace.protected,
     allowDestructive: project.allowDestructive.map((a) => sortedKeys({ ...a })),
   };
+}
+
+/**
+ * A relationships check without `field` gets the parent's key (keys stay in code-unit
+ * order); the resolved list itself is shared when no check needs that.
+ */
+function withDefaultFields(checks: readonly IRCheck[], fields: readonly (string | undefined)[]): readonly IRCheck[] {
+  const missing = (c: IRCheck, i: number) => fields[i] !== undefined && (c as { field?: string }).field === undefined;
+  if (!checks.some(missing)) return checks;
+  return checks.map((c, i) => (missing(c, i) ? (sortedKeys(withProps(c, { field: fields[i] })) as IRCheck) : c));
 }
 
 const byNameOf = new WeakMap<IRProject, ReadonlyMap<string, IRTable>>();

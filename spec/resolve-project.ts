@@ -143,10 +143,8 @@ function resolveFresh(parsed: ParsedSpecs, requestedEnv: string | undefined, cac
       const { overrides, ...base } = r.spec;
       const spec = overlay<DatasetSpec>([ws.spec.defaults?.dataset, wsEnv.defaults?.dataset, base, overrides?.[env.overlayFrom]]);
       const ds = resolveDataset(r, spec, loc, ws, env, wsLoc, local, naming);
-      // Most datasets have no problems: they share one empty list (never appended to: read with push(...)).
-      const d = local.length > 0 ? local : (NONE as unknown as Diagnostic[]);
-      const n = naming.length > 0 ? naming : (NONE as unknown as typeof naming);
-      return ds ? { ds, diags: d, naming: n } : { diags: d, naming: n };
+      // Most datasets have no problems: they share the one empty list.
+      return ds ? { ds, diags: exact(local), naming: exact(naming) } : { diags: exact(local), naming: exact(naming) };
     });
     diags.push(...entry.diags);
     for (const n of entry.naming) {
