@@ -2,7 +2,7 @@
 // validator code (ajv "standalone" mode) so that `lakespec validate` pays no schema
 // compilation at start-up.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 const tsc = require.resolve('typescript/bin/tsc');
+// From empty: tsc never deletes the output of a source file that was removed or renamed
+// (an import of it would still work here and fail on a clean clone), and each bundle
+// writes chunks under new content-hashed names (570 stale ones had piled up locally).
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 try {
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
 } catch {
