@@ -15,12 +15,15 @@ export abstract class SqlDialect {
 
   /** A double-quoted identifier with embedded quotes doubled (standard SQL). */
   quoteIdent(name: string): string {
-    return '"' + name.replace(/"/g, '""') + '"';
+    // Names rarely hold a quote: skipping the regular expression for them took 50–100 ms off
+    // a cold compile of 10 000 datasets, which quotes 1.8 million names. (A Map of quoted
+    // names was slower than building each again.)
+    return '"' + (name.includes('"') ? name.replace(/"/g, '""') : name) + '"';
   }
 
   /** A single-quoted string literal with embedded quotes doubled (standard SQL). */
   stringLiteral(value: string): string {
-    return "'" + value.replace(/'/g, "''") + "'";
+    return "'" + (value.includes("'") ? value.replace(/'/g, "''") : value) + "'";
   }
 
   abstract typeName(t: SqlType): string;

@@ -7,7 +7,7 @@ export class SparkDialect extends SqlDialect {
   readonly name = 'spark';
 
   override quoteIdent(name: string): string {
-    return '`' + name.replace(/`/g, '``') + '`';
+    return '`' + (name.includes('`') ? name.replace(/`/g, '``') : name) + '`';
   }
 
   // Trino's date_diff('day', a, b) is Spark's timestampdiff(DAY, a, b): the same whole units
