@@ -10,20 +10,27 @@ export interface CheckQuery {
   sql: string;
 }
 
+/**
+ * `text` between two `quote` characters, each one inside it doubled (the standard SQL way to
+ * escape quoted identifiers and string literals). Text rarely holds the quote: skipping the
+ * replace for it took 50–100 ms off a cold compile of 10 000 datasets, which quotes 1.8
+ * million names. (A Map of quoted names was slower than building each again.)
+ */
+export function enclose(text: string, quote: string): string {
+  return quote + (text.includes(quote) ? text.replaceAll(quote, quote + quote) : text) + quote;
+}
+
 export abstract class SqlDialect {
   abstract readonly name: string;
 
   /** A double-quoted identifier with embedded quotes doubled (standard SQL). */
   quoteIdent(name: string): string {
-    // Names rarely hold a quote: skipping the regular expression for them took 50–100 ms off
-    // a cold compile of 10 000 datasets, which quotes 1.8 million names. (A Map of quoted
-    // names was slower than building each again.)
-    return '"' + (name.includes('"') ? name.replace(/"/g, '""') : name) + '"';
+    return enclose(name, '"');
   }
 
   /** A single-quoted string literal with embedded quotes doubled (standard SQL). */
   stringLiteral(value: string): string {
-    return "'" + (value.includes("'") ? value.replace(/'/g, "''") : value) + "'";
+    return enclose(value, "'");
   }
 
   abstract typeName(t: SqlType): string;

@@ -56,7 +56,6 @@ mkdirSync(outDir, { recursive: true });
 const prelude = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n";
 writeFileSync(join(outDir, 'validators.js'), prelude + code);
 
-
 // The CLI as one ES module graph (esbuild, with each command a chunk loaded on use):
 // resolving and linking the ~150 files of dist/, yaml's 74 CommonJS modules and ajv's
 // runtime took about 60 ms of every `lakespec validate`, a third of it end to end.

@@ -5,7 +5,7 @@ import { type Artifact, type ArtifactKind, pushSeparated, regeneratedArtifact } 
 import { type Backend, type BackendCapabilities, type BackendId, EmitMemo, type EmitResult } from '../backend.js';
 import { type IRIngestStep, type IRPipeline, type IRProject, type IRStep, type IRTable, tablesByName } from '../ir.js';
 import { PIPELINE_PLAN_FORMAT, type PipelinePlan, type PlanAction, type PlanStep, pipelinePlanJson, pipelineScript } from '../pipeline-plan.js';
-import { type SqlDialect, indent } from '../sql-dialect.js';
+import { type SqlDialect, enclose, indent } from '../sql-dialect.js';
 
 /** What a pipeline's plan needs of the project besides its tables. */
 export type PlanContext = Pick<IRProject, 'workspace' | 'environment'>;
@@ -161,7 +161,7 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     };
     if (step.source.table) {
       const [schema, table] = step.source.table.includes('.') ? step.source.table.split('.') : [(conn.config.schema as string | undefined) ?? 'public', step.source.table];
-      const pg = (s: string) => '"' + s.replace(/"/g, '""') + '"';
+      const pg = (s: string) => enclose(s, '"');
       let q = `SELECT ${target.columns.map((c) => pg(c.name)).join(', ')}\nFROM ${pg(schema!)}.${pg(table!)}`;
       if (step.mode === 'incremental' && step.cursor) q += `\nWHERE ${pg(step.cursor)} > $1`;
       if (step.cursor) q += `\nORDER BY ${pg(step.cursor)}`;

@@ -1,13 +1,13 @@
 // Spark SQL with the Iceberg catalog and SQL extensions.
 import type { SqlType } from '../../spec/index.js';
 import type { IRPartitionField, IRTable } from '../ir.js';
-import { SqlDialect } from '../sql-dialect.js';
+import { SqlDialect, enclose } from '../sql-dialect.js';
 
 export class SparkDialect extends SqlDialect {
   readonly name = 'spark';
 
   override quoteIdent(name: string): string {
-    return '`' + (name.includes('`') ? name.replace(/`/g, '``') : name) + '`';
+    return enclose(name, '`');
   }
 
   // Trino's date_diff('day', a, b) is Spark's timestampdiff(DAY, a, b): the same whole units
