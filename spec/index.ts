@@ -12,7 +12,7 @@ export { analyze, type AnalyzeOptions, type AnalyzeResult } from './analyze.js';
 export { readSpecFiles } from './read-spec-files.js';
 export { canonicalJson, sha256, byString } from './canonical-json.js';
 export { type SqlType, formatSqlType, parseSqlType, isWidening, sameType } from './sql-type.js';
-export { type SqlPart, parseSqlTemplate, blankLiterals } from './sql-template.js';
+export { type SqlPart, parseSqlTemplate, blankLiterals, endOfNonCode } from './sql-template.js';
 export { parseDurationSeconds } from './duration.js';
 export { closest, didYouMean } from './did-you-mean.js';
 export { type RepoConfig, REPO_CONFIG_FILE, DEFAULT_REPO_CONFIG, parseRepoConfig } from './repo-config.js';

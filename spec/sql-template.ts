@@ -76,7 +76,7 @@ function skipQuoted(s: string, start: number, q: string): number {
 }
 
 /** Where a literal, quoted identifier or comment starting at `i` ends; undefined when none starts there. */
-function endOfNonCode(sql: string, i: number): number | undefined {
+export function endOfNonCode(sql: string, i: number): number | undefined {
   const c = sql[i];
   if (c === "'" || c === '"') return skipQuoted(sql, i, c);
   if (c === '-' && sql[i + 1] === '-') {

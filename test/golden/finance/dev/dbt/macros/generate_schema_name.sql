@@ -16,3 +16,26 @@
 {% macro lakespec_type(trino_type, duckdb_type) -%}
   {%- if target.type == 'duckdb' -%}{{ duckdb_type }}{%- else -%}{{ trino_type }}{%- endif -%}
 {%- endmacro %}
+
+-- A string as a SQL literal. On Trino a backslash is written \005C in a U&'' literal, so
+-- that dbt-trino's statement splitter (sqlparse, which reads \' as an escaped quote) sees
+-- the literal end where Trino does.
+{% macro lakespec_string(s) -%}
+  {%- if target.type == 'trino' -%}U&'{{ s | replace("\\", "\\005C") | replace("'", "''") }}'
+  {%- else -%}'{{ s | replace("'", "''") }}'{%- endif -%}
+{%- endmacro %}
+
+-- Table and column comments on Trino, one statement each, as lakespec_string literals
+-- (dbt-trino's own macros send the column comments as one text split on ";").
+{% macro trino__persist_docs(relation, model, for_relation, for_columns) -%}
+  {%- if for_relation and config.persist_relation_docs() and model.description -%}
+    {%- do run_query('comment on table ' ~ relation ~ ' is ' ~ lakespec_string(model.description)) -%}
+  {%- endif -%}
+  {%- if for_columns and config.persist_column_docs() and model.columns -%}
+    {%- set existing = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {%- for name, column in model.columns.items() if name in existing -%}
+      {%- set text = lakespec_string(column.description) if column.description else 'null' -%}
+      {%- do run_query('comment on column ' ~ relation ~ '.' ~ adapter.quote(name) ~ ' is ' ~ text) -%}
+    {%- endfor -%}
+  {%- endif -%}
+{%- endmacro %}
