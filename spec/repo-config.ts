@@ -12,6 +12,8 @@ export const REPO_CONFIG_FILE = '.lakespec.yml';
 export interface RepoConfig {
   /** Spec folder relative to the repository root ('.' by default). */
   specs: string;
+  /** The default branch when the repository says so; otherwise the remote's HEAD is asked. */
+  defaultBranch?: string;
   pullRequests: { environment?: string };
   merges: { environment?: string; apply: boolean; run: 'affected' | 'all' | 'none' };
 }
@@ -30,10 +32,11 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_FILE): { config
   if (!doc || doc.value === null || doc.value === undefined) return { config: DEFAULT_REPO_CONFIG, diagnostics: [] };
   const schema = schemaDiagnostics('RepoConfig', doc, validators.RepoConfig, [], undefined).map((d) => ({ ...d, code: 'LS1501' as const, message: `${file}: ${d.message}` }));
   if (schema.length > 0) return { config: DEFAULT_REPO_CONFIG, diagnostics: schema };
-  const v = doc.value as { specs?: string; pullRequests?: { environment?: string }; merges?: { environment?: string; apply?: boolean; run?: RepoConfig['merges']['run'] } };
+  const v = doc.value as { specs?: string; defaultBranch?: string; pullRequests?: { environment?: string }; merges?: { environment?: string; apply?: boolean; run?: RepoConfig['merges']['run'] } };
   return {
     config: {
       specs: (v.specs ?? '.').replace(/\/+$/, '') || '.',
+      ...(v.defaultBranch ? { defaultBranch: v.defaultBranch } : {}),
       pullRequests: { ...(v.pullRequests?.environment ? { environment: v.pullRequests.environment } : {}) },
       merges: { ...(v.merges?.environment ? { environment: v.merges.environment } : {}), apply: v.merges?.apply ?? true, run: v.merges?.run ?? 'affected' },
     },

@@ -3,6 +3,7 @@ import { ApplyBlockedError, ApplyFailedError, PIPELINE_EXECUTOR_ENV, affectedPip
 import { EXIT, type Io, parse, styles } from '../cli-context.js';
 import { SESSION_HELP, SESSION_OPTIONS, type Session, assertExecutors, openSession } from '../reconcile-session.js';
 import { runInProcess } from '../run-progress.js';
+import { PROTECTED_HELP, PROTECTED_OPTIONS, guardProtected } from '../protected-source.js';
 import { computePlan } from './plan.js';
 
 export const applyHelp = `Usage: lakespec apply [dir] [options]
@@ -16,6 +17,7 @@ ${SESSION_HELP}
   --allow-destructive  allow every destructive stage
   --run                then run the affected pipelines (changed ones and downstream)
   --requester NAME     who is applying (default: $USER)
+${PROTECTED_HELP}
   -h, --help           show this help
 
 With --engine trino, Spark and dbt pipelines (docs/engines.md) need their executor:
@@ -25,7 +27,7 @@ Exit status: 0 applied, 1 spec errors, blocked plan or failed apply/run, 2 usage
 `;
 
 export async function applyCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { ...SESSION_OPTIONS, 'allow-destructive': { type: 'boolean' }, run: { type: 'boolean' }, requester: { type: 'string' } });
+  const { values, positionals } = parse(argv, { ...SESSION_OPTIONS, ...PROTECTED_OPTIONS, 'allow-destructive': { type: 'boolean' }, run: { type: 'boolean' }, requester: { type: 'string' } });
   if (values.help) {
     io.stdout(applyHelp);
     return EXIT.ok;
@@ -34,6 +36,7 @@ export async function applyCommand(argv: string[], io: Io): Promise<number> {
   if (!session) return EXIT.problems;
   try {
     const requester = values.requester ?? io.env.USER ?? 'cli';
+    await guardProtected(session, io, values, { action: 'apply', requester });
     const r = await applyAndMaybeRun(session, io, { allowAll: values['allow-destructive'] === true, run: values.run === true, requester, json: values.json === true });
     return r;
   } finally {

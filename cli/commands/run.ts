@@ -1,6 +1,9 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PIPELINE_EXECUTOR_ENV, runPhases, withDownstream } from '../../reconciler/index.js';
 import { EXIT, type Io, UsageError, parse, styles } from '../cli-context.js';
 import { SESSION_HELP, SESSION_OPTIONS, assertExecutors, openSession } from '../reconcile-session.js';
+import { PROTECTED_HELP, PROTECTED_OPTIONS, guardProtected } from '../protected-source.js';
 import { runInProcess } from '../run-progress.js';
 
 export const runHelp = `Usage: lakespec run <pipeline>[,<pipeline>...] [dir] [options]
@@ -16,6 +19,7 @@ ${SESSION_HELP}
   --downstream         also the pipelines that read what these write
   --queue-only         create the run and exit without executing it
   --requester NAME     who is running it (default: $USER)
+${PROTECTED_HELP}
   -h, --help           show this help
 
 With --engine trino, Spark and dbt pipelines (docs/engines.md) need their executor:
@@ -25,7 +29,7 @@ Exit status: 0 run succeeded (or queued), 1 failed, 2 usage error.
 `;
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { ...SESSION_OPTIONS, all: { type: 'boolean' }, downstream: { type: 'boolean' }, 'queue-only': { type: 'boolean' }, requester: { type: 'string' } }, 2);
+  const { values, positionals } = parse(argv, { ...SESSION_OPTIONS, ...PROTECTED_OPTIONS, all: { type: 'boolean' }, downstream: { type: 'boolean' }, 'queue-only': { type: 'boolean' }, requester: { type: 'string' } }, 2);
   if (values.help) {
     io.stdout(runHelp);
     return EXIT.ok;
@@ -33,7 +37,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const [first, second] = positionals;
   const pipelineArg = values.all ? undefined : first;
   const dir = values.all ? first : second;
-  if (!values.all && !pipelineArg) throw new UsageError('name a pipeline (or pass --all)');
+  if (!values.all && !pipelineArg) throw new UsageError('name a pipeline: lakespec run <pipeline> [dir] (or lakespec run --all [dir])');
+  if (!values.all && second === undefined && isFolder(resolve(io.cwd, pipelineArg!)) && !/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/.test(pipelineArg!)) {
+    throw new UsageError(`"${pipelineArg}" is a folder; name the pipeline first: lakespec run <pipeline> ${pipelineArg} (or lakespec run --all ${pipelineArg})`);
+  }
   if (values.all && second !== undefined) throw new UsageError(`unexpected argument "${second}"`);
   const session = await openSession(io, values, dir);
   if (!session) return EXIT.problems;
@@ -49,6 +56,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       }
     }
     if (values.downstream) names = withDownstream(ir, names);
+    await guardProtected(session, io, values, { action: 'run', requester: values.requester ?? io.env.USER ?? 'cli' });
     const applied = await session.state.catalog.applied(ir.workspace, ir.environment);
     const missing = ir.tables.filter((t) => !applied.tables.some((a) => a.name === t.name && a.fingerprint === tableFingerprint(session, t.name)));
     if (missing.length > 0) {
@@ -84,4 +92,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
 
 function tableFingerprint(session: { desired: { tables: { name: string; fingerprint: string }[] } }, name: string): string | undefined {
   return session.desired.tables.find((t) => t.name === name)?.fingerprint;
+}
+
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 }

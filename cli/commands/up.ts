@@ -1,6 +1,7 @@
 import { EXIT, type Io, UsageError, parse, styles } from '../cli-context.js';
 import { SESSION_HELP, SESSION_OPTIONS, openSession } from '../reconcile-session.js';
 import { renderTable } from '../run-progress.js';
+import { PROTECTED_HELP, PROTECTED_OPTIONS, guardProtected } from '../protected-source.js';
 import { applyAndMaybeRun } from './apply.js';
 
 export const upHelp = `Usage: lakespec up [dir] [options]
@@ -14,13 +15,14 @@ Options:
 ${SESSION_HELP}
   --allow-destructive  allow every destructive stage
   --preview N          rows shown per gold table (default: 5)
+${PROTECTED_HELP}
   -h, --help           show this help
 
 Exit status: 0 everything succeeded, 1 spec errors, blocked plan or failed run, 2 usage error.
 `;
 
 export async function upCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { ...SESSION_OPTIONS, 'allow-destructive': { type: 'boolean' }, preview: { type: 'string' } });
+  const { values, positionals } = parse(argv, { ...SESSION_OPTIONS, ...PROTECTED_OPTIONS, 'allow-destructive': { type: 'boolean' }, preview: { type: 'string' } });
   if (values.help) {
     io.stdout(upHelp);
     return EXIT.ok;
@@ -32,6 +34,7 @@ export async function upCommand(argv: string[], io: Io): Promise<number> {
   const s = styles(io);
   try {
     const { ir } = session.compiled;
+    await guardProtected(session, io, values, { action: 'up', requester: io.env.USER ?? 'cli' });
     if (!values.json) io.stdout(`${s.bold('lakespec up')}: ${ir.workspace} (${ir.environment}) at ${ir.gitSha.slice(0, 12)} — state: ${session.state.describe}, engine: ${session.engine.id}\n\n`);
     return await applyAndMaybeRun(session, io, {
       allowAll: values['allow-destructive'] === true,

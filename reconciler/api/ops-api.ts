@@ -96,6 +96,20 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     if (requested !== undefined && requested !== p.workspace) throw new HttpError(403, `this credential is limited to workspace ${p.workspace}`);
     return p.workspace;
   };
+  /**
+   * A protected environment runs only the commit last applied to it (from its default
+   * branch). An admin may break glass with a reason, which is audited.
+   */
+  const assertProtectedRun = async (p: Principal, workspace: string, environment: string, gitSha: string, breakGlass: unknown) => {
+    const dep = await catalog.latestDeployment(workspace, environment);
+    if (!dep?.protected || dep.git_sha === gitSha) return;
+    const why = `environment ${environment} is protected: runs there use the commit applied to it from the default branch (${dep.git_sha.slice(0, 12)}), not ${gitSha.slice(0, 12)}`;
+    if (breakGlass === undefined) throw new HttpError(403, `${why}. An admin can override this with "break_glass": { "reason": "…" } (audited).`);
+    const reason = (breakGlass as { reason?: unknown } | null)?.reason;
+    if (typeof reason !== 'string' || reason.trim().length === 0 || reason.length > 2000) throw new HttpError(400, 'break_glass must be { "reason": "why" } with a reason of at most 2000 characters');
+    if (!roleAtLeast(p.role, 'admin')) throw new HttpError(403, `${why}; break_glass needs the admin role, you are ${p.role}`);
+    await audit(p, workspace, 'protected.break_glass', `${environment}@${gitSha}`, { reason: reason.trim(), applied: dep.git_sha, commit: gitSha });
+  };
   const param = (c: Context<Env>, name: string): string => {
     const v = c.req.param(name);
     if (v === undefined) throw new HttpError(400, `missing path parameter ${name}`);
@@ -125,7 +139,7 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     return c.json({ runs: await queue.listRuns({ ...(ws ? { workspace: ws } : {}), ...(c.req.query('status') ? { status: c.req.query('status')! } : {}), limit }) });
   });
   route('post', '/api/v1/runs', 'operator', 'create a run with its phases', async (c, p) => {
-    const b = await body<{ workspace?: string; environment?: string; spec_slug?: string; git_sha?: string; trigger?: string; phases?: unknown; input_manifest?: unknown }>(c);
+    const b = await body<{ workspace?: string; environment?: string; spec_slug?: string; git_sha?: string; trigger?: string; phases?: unknown; input_manifest?: unknown; break_glass?: unknown }>(c);
     const ws = str(scopeWorkspace(p, b.workspace), 'workspace');
     if (!Array.isArray(b.phases)) throw new HttpError(400, 'phases must be an array of { name, executor, depends_on?, input, max_attempts?, timeout_seconds? }');
     const phases = b.phases.map((x: Record<string, unknown>, i: number) => ({
@@ -138,7 +152,9 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     }));
     const gitSha = str(b.git_sha, 'git_sha', 64);
     if (!/^[0-9a-f]{7,64}$/.test(gitSha)) throw new HttpError(400, 'git_sha must be a hexadecimal commit id');
-    const run = await queue.createRun({ workspace: ws, environment: str(b.environment, 'environment'), specSlug: str(b.spec_slug, 'spec_slug'), gitSha, trigger: b.trigger ?? 'api', requester: p.name, phases, inputManifest: b.input_manifest ?? {} });
+    const environment = str(b.environment, 'environment');
+    await assertProtectedRun(p, ws, environment, gitSha, b.break_glass);
+    const run = await queue.createRun({ workspace: ws, environment, specSlug: str(b.spec_slug, 'spec_slug'), gitSha, trigger: b.trigger ?? 'api', requester: p.name, phases, inputManifest: b.input_manifest ?? {} });
     await audit(p, ws, 'run.create', run.id, { spec_slug: run.spec_slug, git_sha: run.git_sha });
     return c.json({ run }, 201);
   });
@@ -163,6 +179,8 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   });
   route('post', '/api/v1/runs/:id/rerun', 'operator', 'run the same phases again as a new run', async (c, p) => {
     const run = await visibleRun(p, param(c, 'id'));
+    const b = await body<{ break_glass?: unknown }>(c).catch(() => ({}) as { break_glass?: unknown });
+    await assertProtectedRun(p, run.workspace_id, run.environment, run.git_sha, b.break_glass);
     const out = await queue.rerun(run.id, p.name);
     await audit(p, run.workspace_id, 'run.rerun', out.id, { rerun_of: run.id });
     return c.json({ run: out }, 201);

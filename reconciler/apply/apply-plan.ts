@@ -60,6 +60,7 @@ export async function applyPlan(store: CatalogStore, engine: SqlEngine, input: A
       engine: engine.id,
       requester: input.requester,
       plan,
+      protected: ir.protected,
     });
     await store.audit(input.requester, ir.workspace, 'apply.start', `${ir.environment}@${ir.gitSha}`, { deployment: deploymentId, summary: plan.summary });
     const catalogs = [...new Set([...ir.tables.map((t) => t.physical.catalog), ...applied.tables.map((t) => t.physical.catalog)])].sort();

@@ -15,6 +15,8 @@ export interface Deployment {
   spec_hash: string;
   engine: string;
   status: 'applying' | 'applied' | 'failed';
+  /** Whether the environment was protected by the specs this deployment applied. */
+  protected: boolean;
   requester: string;
   stages: unknown;
   error: string | null;
@@ -86,13 +88,13 @@ export class CatalogStore {
     await this.db.query('DELETE FROM apply_locks WHERE workspace_id = $1 AND environment = $2 AND holder = $3', [workspace, environment, holder]);
   }
 
-  async beginDeployment(d: { workspace: string; environment: string; gitSha: string; manifestHash: string; specHash: string; engine: string; requester: string; plan: Plan }): Promise<string> {
+  async beginDeployment(d: { workspace: string; environment: string; gitSha: string; manifestHash: string; specHash: string; engine: string; requester: string; plan: Plan; protected: boolean }): Promise<string> {
     return this.db.transaction(async (tx) => {
       await this.ensureWorkspace(tx, d.workspace);
       const r = await tx.query<{ id: string }>(
-        `INSERT INTO deployments (workspace_id, environment, git_sha, manifest_hash, spec_hash, engine, status, requester, stages)
-         VALUES ($1, $2, $3, $4, $5, $6, 'applying', $7, $8) RETURNING id`,
-        [d.workspace, d.environment, d.gitSha, d.manifestHash, d.specHash, d.engine, d.requester, JSON.stringify(d.plan.stages)],
+        `INSERT INTO deployments (workspace_id, environment, git_sha, manifest_hash, spec_hash, engine, status, requester, stages, protected)
+         VALUES ($1, $2, $3, $4, $5, $6, 'applying', $7, $8, $9) RETURNING id`,
+        [d.workspace, d.environment, d.gitSha, d.manifestHash, d.specHash, d.engine, d.requester, JSON.stringify(d.plan.stages), d.protected],
       );
       return r.rows[0]!.id;
     });

@@ -38,7 +38,7 @@ beforeAll(async () => {
   const r = compile(project({ 'connections.yaml': CONNECTION_WITH_CANARY }), { environment: 'dev', gitSha: 'f'.repeat(40), backends: ['duckdb'] });
   const desired = desiredState(r.ir!);
   const p = plan(desired, { tables: [], pipelines: [], connections: [] });
-  const dep = await state.catalog.beginDeployment({ workspace: 'shop', environment: 'dev', gitSha: 'f'.repeat(40), manifestHash: r.manifest!.setHash, specHash: r.ir!.specHash, engine: 'duckdb', requester: 'test', plan: p });
+  const dep = await state.catalog.beginDeployment({ workspace: 'shop', environment: 'dev', gitSha: 'f'.repeat(40), manifestHash: r.manifest!.setHash, specHash: r.ir!.specHash, engine: 'duckdb', requester: 'test', plan: p, protected: false });
   await state.catalog.finishDeployment(dep, desired, p, new Set(p.stages.map((_, i) => i)));
   const log = pino({ redact: ['req.headers.authorization'] }, new Writable({ write: (chunk, _e, cb) => ((logs += chunk.toString()), cb()) }));
   const api = createOpsApi({ state, auth, log, version: 'test', env: { ...process.env, SHOP_DB_PASSWORD: CANARY } });
@@ -190,5 +190,33 @@ describe('ops API', () => {
     everything.push(dump, logs);
     for (const text of everything) expect(text).not.toContain(CANARY);
     expect(logs).not.toContain(tokens.admin!);
+  });
+
+  it('runs a protected environment only at its applied commit; an admin breaks glass with a reason, audited', async () => {
+    const applied = 'c'.repeat(40);
+    const r = compile(project({}), { environment: 'dev', gitSha: applied, backends: ['duckdb'] });
+    const desired = desiredState(r.ir!);
+    const p = plan(desired, { tables: [], pipelines: [], connections: [] });
+    const dep = await state.catalog.beginDeployment({ workspace: 'shop', environment: 'prod', gitSha: applied, manifestHash: r.manifest!.setHash, specHash: r.ir!.specHash, engine: 'duckdb', requester: 'test', plan: p, protected: true });
+    await state.catalog.finishDeployment(dep, desired, p, new Set(p.stages.map((_, i) => i)));
+    const prodRun = (sha: string, extra: object = {}) => ({ ...runBody(), environment: 'prod', git_sha: sha, ...extra });
+
+    const other = await call('POST', '/api/v1/runs', tokens.operator, prodRun('d'.repeat(40)));
+    expect(other.status).toBe(403);
+    expect(other.json.error).toContain(`environment prod is protected: runs there use the commit applied to it from the default branch (${applied.slice(0, 12)}), not dddddddddddd`);
+    const notAdmin = await call('POST', '/api/v1/runs', tokens.operator, prodRun('d'.repeat(40), { break_glass: { reason: 'hotfix' } }));
+    expect(notAdmin.status).toBe(403);
+    expect(notAdmin.json.error).toContain('break_glass needs the admin role');
+    expect((await call('POST', '/api/v1/runs', tokens.admin, prodRun('d'.repeat(40), { break_glass: {} }))).status).toBe(400);
+
+    const same = await call('POST', '/api/v1/runs', tokens.operator, prodRun(applied));
+    expect(same.status).toBe(201);
+    const glass = await call('POST', '/api/v1/runs', tokens.admin, prodRun('d'.repeat(40), { break_glass: { reason: 'INC-7 rerun of a fix' } }));
+    expect(glass.status).toBe(201);
+    // A rerun of the break-glass run is refused like a new one (its commit is not the applied one).
+    expect((await call('POST', `/api/v1/runs/${glass.json.run.id}/rerun`, tokens.operator, {})).status).toBe(403);
+    expect((await call('POST', `/api/v1/runs/${same.json.run.id}/rerun`, tokens.operator, {})).status).toBe(201);
+    const audit = (await call('GET', '/api/v1/audit', tokens.admin)).json.audit as { action: string; actor: string; details: Record<string, unknown> }[];
+    expect(audit.filter((e) => e.action === 'protected.break_glass')).toEqual([expect.objectContaining({ actor: 'token:admin', details: { reason: 'INC-7 rerun of a fix', applied, commit: 'd'.repeat(40) } })]);
   });
 });

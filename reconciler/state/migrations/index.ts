@@ -4,6 +4,7 @@ import { sql as completePhase } from './0002-complete-phase-function.js';
 import { sql as githubDeliveries } from './0003-github-deliveries.js';
 import { sql as githubChecks } from './0004-github-checks.js';
 import { sql as claimFunctions } from './0005-claim-functions.js';
+import { sql as protectedAndUntruncatable } from './0006-protected-and-untruncatable.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'github-deliveries', sql: githubDeliveries },
   { version: 4, name: 'github-checks', sql: githubChecks },
   { version: 5, name: 'claim-functions', sql: claimFunctions },
+  { version: 6, name: 'protected-and-untruncatable', sql: protectedAndUntruncatable },
 ];
