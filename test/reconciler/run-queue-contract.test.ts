@@ -86,6 +86,12 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
       // Events are append-only, whoever asks.
       await expect(s.db.query('UPDATE run_events SET message = $1', ['changed'])).rejects.toThrow(/append-only/);
       await expect(s.db.query('DELETE FROM run_events')).rejects.toThrow(/append-only/);
+      // TRUNCATE too (row triggers never see it), and the audit log likewise.
+      await expect(s.db.query('TRUNCATE run_events')).rejects.toThrow(/append-only/);
+      await s.db.query("INSERT INTO audit_log (actor, action, target) VALUES ('tester', 'test.write', 'x')");
+      await expect(s.db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+      await expect(s.db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+      expect((await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM run_events')).rows[0]!.n).toBeGreaterThan(0);
     } finally {
       await s.close();
     }
