@@ -14,6 +14,11 @@ export interface DuckDbEngineOptions {
   filesRoot: string;
 }
 
+/** The signal's reason as the error (an ExecutionError for a timeout keeps its message). */
+export function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));
+}
+
 const sq = (s: string) => "'" + s.replace(/'/g, "''") + "'";
 const dq = (s: string) => '"' + s.replace(/"/g, '""') + '"';
 
@@ -61,18 +66,44 @@ export class DuckDbEngine implements SqlEngine {
     return this.attached.has(c) || (this.options.dataDir !== undefined && existsSync(join(this.options.dataDir, `${c}.duckdb`)));
   }
 
-  async run(sql: string): Promise<void> {
-    await this.conn.run(sql);
+  async run(sql: string, signal?: AbortSignal): Promise<void> {
+    await this.interruptible(signal, () => this.conn.run(sql));
   }
 
-  async rows(sql: string): Promise<unknown[][]> {
-    return (await this.conn.runAndReadAll(sql)).getRowsJson() as unknown[][];
+  async rows(sql: string, signal?: AbortSignal): Promise<unknown[][]> {
+    return (await this.interruptible(signal, () => this.conn.runAndReadAll(sql))).getRowsJson() as unknown[][];
   }
 
-  async records(sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
-    const r = await this.conn.runAndReadAll(sql);
+  async records(sql: string, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const r = await this.interruptible(signal, () => this.conn.runAndReadAll(sql));
     return { columns: r.columnNames(), rows: r.getRowsJson() as unknown[][] };
   }
+
+  /**
+   * Runs a statement that `signal` interrupts. The connection runs one statement at a time,
+   * so only the statement of the signal's own call is interrupted (a later one that waits
+   * for the connection is refused before it starts).
+   */
+  private async interruptible<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    if (!signal) return fn();
+    if (signal.aborted) throw abortError(signal);
+    const token = {};
+    const onAbort = () => {
+      if (this.running === token) this.conn.interrupt();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      this.running = token;
+      return await fn();
+    } catch (e) {
+      throw signal.aborted ? abortError(signal) : e;
+    } finally {
+      if (this.running === token) this.running = undefined;
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private running: object | undefined;
 
   begin = () => this.run('BEGIN TRANSACTION');
   commit = () => this.run('COMMIT');

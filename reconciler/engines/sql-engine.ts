@@ -11,11 +11,16 @@ export interface SqlEngine {
   readonly transactionalDdl: boolean;
   /** Makes sure the physical catalogs exist / are attached. */
   prepare(catalogs: readonly string[]): Promise<void>;
-  run(sql: string): Promise<void>;
+  /**
+   * Statements take the phase's abort signal: when it fires (timeout, cancel, lost lease) the
+   * engine stops the statement itself — DuckDB interrupts the connection, Trino cancels the
+   * query — and the call rejects; the work does not go on behind a phase that has ended.
+   */
+  run(sql: string, signal?: AbortSignal): Promise<void>;
   /** Rows as arrays of JSON-friendly values. */
-  rows(sql: string): Promise<unknown[][]>;
+  rows(sql: string, signal?: AbortSignal): Promise<unknown[][]>;
   /** Rows with column names. */
-  records(sql: string): Promise<{ columns: string[]; rows: unknown[][] }>;
+  records(sql: string, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }>;
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;

@@ -4,6 +4,7 @@
 import { BasicAuth, Trino } from 'trino-client';
 import { TrinoBackend } from '../../compiler/index.js';
 import type { LiveTable } from '../plan/catalog-state.js';
+import { abortError } from './duckdb-engine.js';
 import type { SqlEngine } from './sql-engine.js';
 
 export interface TrinoEngineOptions {
@@ -29,24 +30,40 @@ export class TrinoEngine implements SqlEngine {
     });
   }
 
-  async records(sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
-    const iter = await this.client.query(sql);
-    const rows: unknown[][] = [];
-    let columns: string[] = [];
-    for await (const r of iter) {
-      if (r.error) throw new Error(r.error.message);
-      if (r.columns) columns = r.columns.map((c) => c.name);
-      if (r.data) rows.push(...r.data);
+  /** With a signal, an abort cancels the query on the server (Trino then lists it as failed, USER_CANCELED). */
+  async records(sql: string, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
+    if (signal?.aborted) throw abortError(signal);
+    let queryId: string | undefined;
+    const onAbort = () => {
+      if (queryId) void this.client.cancel(queryId).catch(() => {});
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const iter = await this.client.query(sql);
+      const rows: unknown[][] = [];
+      let columns: string[] = [];
+      for await (const r of iter) {
+        if (!queryId && r.id) {
+          queryId = r.id;
+          if (signal?.aborted) onAbort();
+        }
+        if (signal?.aborted) throw abortError(signal);
+        if (r.error) throw new Error(r.error.message);
+        if (r.columns) columns = r.columns.map((c) => c.name);
+        if (r.data) rows.push(...r.data);
+      }
+      return { columns, rows };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
-    return { columns, rows };
   }
 
-  async rows(sql: string): Promise<unknown[][]> {
-    return (await this.records(sql)).rows;
+  async rows(sql: string, signal?: AbortSignal): Promise<unknown[][]> {
+    return (await this.records(sql, signal)).rows;
   }
 
-  async run(sql: string): Promise<void> {
-    await this.records(sql);
+  async run(sql: string, signal?: AbortSignal): Promise<void> {
+    await this.records(sql, signal);
   }
 
   async prepare(catalogs: readonly string[]): Promise<void> {

@@ -20,6 +20,8 @@ export interface ExtractContext {
   env: NodeJS.ProcessEnv;
   /** For incremental extracts: the target's current maximum cursor (null when empty). */
   cursorValue?: unknown;
+  /** The phase's abort signal: a timeout or cancel stops the load between and within batches. */
+  signal?: AbortSignal;
 }
 
 const BATCH = 500;
@@ -50,7 +52,7 @@ export async function runExtract(action: ExtractAction, ctx: ExtractContext): Pr
       .slice(start, start + BATCH)
       .map((r) => `(${idx.map((j, k) => (r[j] === null || r[j] === undefined ? 'NULL' : literal(ctx.engine, r[j]!, action.columns[k]!.type))).join(', ')})`)
       .join(',\n');
-    await ctx.engine.run(`INSERT INTO ${action.into} (${cols.map(q).join(', ')}) VALUES\n${values}`);
+    await ctx.engine.run(`INSERT INTO ${action.into} (${cols.map(q).join(', ')}) VALUES\n${values}`, ctx.signal);
   }
   return rows.length;
 }

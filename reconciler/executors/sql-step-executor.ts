@@ -56,13 +56,13 @@ export class SqlStepExecutor implements Executor {
       for (const [i, action] of step.actions.entries()) {
         if (ctx.signal.aborted) throw new ExecutionError(String(ctx.signal.reason ?? 'aborted'), false);
         if (action.kind === 'sql') {
-          await runSql(engine, action.sql, `${step.name} action ${i + 1}`);
+          await runSql(engine, action.sql, `${step.name} action ${i + 1}`, ctx.signal);
         } else {
           const conn = input.connections[action.connection];
           if (!conn) throw new ExecutionError(`connection ${action.connection} is not in the phase input`, true);
           let cursorValue: unknown;
-          if (action.incremental) cursorValue = (await engine.rows(action.incremental.maxQuery))[0]?.[0] ?? null;
-          extracted += await runExtract(action, { engine, filesRoot, connection: conn, env: this.options.env ?? process.env, cursorValue });
+          if (action.incremental) cursorValue = (await engine.rows(action.incremental.maxQuery, ctx.signal))[0]?.[0] ?? null;
+          extracted += await runExtract(action, { engine, filesRoot, connection: conn, env: this.options.env ?? process.env, cursorValue, signal: ctx.signal });
         }
       }
       // The side effect commits only while this worker still holds the lease.
@@ -74,17 +74,17 @@ export class SqlStepExecutor implements Executor {
     }
 
     const types = input.columns.map((c) => ({ name: c.name, type: parseType(c.type) }));
-    const hashRows = (await engine.rows(`SELECT ${rowExpression(types, engine.id)} AS r FROM ${quotedTable(engine, step.table)}`)).map((r) => String(r[0]));
+    const hashRows = (await engine.rows(`SELECT ${rowExpression(types, engine.id)} AS r FROM ${quotedTable(engine, step.table)}`, ctx.signal)).map((r) => String(r[0]));
     const result = { table: step.table, ...rowsHash(hashRows) };
     await ctx.artifact(`${step.name}.result.json`, 'result-manifest', JSON.stringify(result, null, 2) + '\n', 'application/json');
-    const preview = await engine.records(`SELECT * FROM ${quotedTable(engine, step.table)} ORDER BY ${input.columns.map((_, i) => i + 1).join(', ')} LIMIT ${this.options.previewRows ?? 20}`);
+    const preview = await engine.records(`SELECT * FROM ${quotedTable(engine, step.table)} ORDER BY ${input.columns.map((_, i) => i + 1).join(', ')} LIMIT ${this.options.previewRows ?? 20}`, ctx.signal);
     await ctx.artifact(`${step.name}.preview.json`, 'preview', JSON.stringify(preview) + '\n', 'application/json');
     await ctx.progress(`${step.name}: ${result.rows} rows in ${step.table}`, { rows: result.rows, hash: result.hash, extracted });
 
     const checks: Record<string, { severity: string; offending: number }> = {};
     const failed: string[] = [];
     for (const check of step.checks) {
-      const r = await runChecked(engine, check.sql, `check ${check.name}`);
+      const r = await runChecked(engine, check.sql, `check ${check.name}`, ctx.signal);
       checks[check.name] = { severity: check.severity, offending: r.rows.length };
       if (r.rows.length === 0) continue;
       await ctx.artifact(`${step.name}.check.${check.name}.json`, 'check-failure', JSON.stringify({ check: check.name, type: check.type, severity: check.severity, columns: r.columns, rows: r.rows.slice(0, this.options.maxOffendingRows ?? 1000), total: r.rows.length }) + '\n', 'application/json');
@@ -107,17 +107,17 @@ function quotedTable(engine: SqlEngine, fq: string): string {
   return fq.split('.').map((p) => engine.backend.dialect.quoteIdent(p)).join('.');
 }
 
-async function runSql(engine: SqlEngine, sql: string, what: string): Promise<void> {
+async function runSql(engine: SqlEngine, sql: string, what: string, signal: AbortSignal): Promise<void> {
   try {
-    await engine.run(sql);
+    await engine.run(sql, signal);
   } catch (e) {
     throw classify(e, what);
   }
 }
 
-async function runChecked(engine: SqlEngine, sql: string, what: string): Promise<{ columns: string[]; rows: unknown[][] }> {
+async function runChecked(engine: SqlEngine, sql: string, what: string, signal: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
   try {
-    return await engine.records(sql);
+    return await engine.records(sql, signal);
   } catch (e) {
     throw classify(e, what);
   }

@@ -271,14 +271,19 @@ export class Worker {
     }, Math.max(200, (q.leaseSeconds * 1000) / 3));
     const timeout = setTimeout(() => abort.abort(new ExecutionError(`timed out after ${claim.timeoutSeconds} s`, false)), claim.timeoutSeconds * 1000);
     let outcome: { ok: true; output: Record<string, unknown> } | { ok: false; error: ExecutionError };
+    const running = executor.execute(claim.input, ctx);
     try {
-      const output = await Promise.race([
-        executor.execute(claim.input, ctx),
-        new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true })),
-      ]);
+      const output = await Promise.race([running, new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }))]);
       outcome = { ok: true, output };
     } catch (e) {
       outcome = { ok: false, error: e instanceof ExecutionError ? e : e instanceof LeaseLostError ? new ExecutionError(e.message, false) : new ExecutionError((e as Error).message ?? String(e), false) };
+      // Aborted (timeout, cancel, lost lease): the executor has been told to stop its engine's
+      // work; give it a moment to do so and clean up (a rollback) before the next claim.
+      if (abort.signal.aborted) {
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([running.catch(() => {}), new Promise<void>((r) => (grace = setTimeout(r, STOP_GRACE_MS)))]);
+        clearTimeout(grace);
+      }
     } finally {
       clearInterval(beat);
       clearTimeout(timeout);
@@ -312,6 +317,9 @@ export class Worker {
     else this.log('warn', 'heartbeat failed', { error: (e as Error).message });
   }
 }
+
+/** How long an aborted executor gets to stop its engine's work and clean up. */
+const STOP_GRACE_MS = 10_000;
 
 /** Retries a state-store call through a database outage (restart, failover) for up to ~60 s. */
 export async function retryDb<T>(fn: () => Promise<T>, attempts = 30): Promise<T> {
