@@ -1,6 +1,7 @@
 // Trino through trino-client: the server engine for Iceberg. DDL is not transactional, so
 // the applier records stage by stage. Catalogs are configured on the server; prepare()
 // only checks that they exist.
+import { randomUUID } from 'node:crypto';
 import { BasicAuth, Trino } from 'trino-client';
 import { TrinoBackend } from '../../compiler/index.js';
 import type { LiveTable } from '../plan/catalog-state.js';
@@ -30,31 +31,42 @@ export class TrinoEngine implements SqlEngine {
     });
   }
 
-  /** With a signal, an abort cancels the query on the server (Trino then lists it as failed, USER_CANCELED). */
+  /**
+   * With a signal, an abort cancels the query on the server (Trino then lists it as FAILED,
+   * USER_CANCELED). The client only hands back results that carry rows, so the query is found
+   * by a source name of its own (X-Trino-Source) in system.runtime.queries.
+   */
   async records(sql: string, signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
     if (signal?.aborted) throw abortError(signal);
-    let queryId: string | undefined;
-    const onAbort = () => {
-      if (queryId) void this.client.cancel(queryId).catch(() => {});
-    };
+    const source = signal ? `lakespec-${randomUUID()}` : undefined;
+    const onAbort = () => void this.cancelSource(source!).catch(() => {});
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const iter = await this.client.query(sql);
+      const iter = await this.client.query(source ? { query: sql, extraHeaders: { 'X-Trino-Source': source } } : sql);
       const rows: unknown[][] = [];
       let columns: string[] = [];
       for await (const r of iter) {
-        if (!queryId && r.id) {
-          queryId = r.id;
-          if (signal?.aborted) onAbort();
-        }
         if (signal?.aborted) throw abortError(signal);
         if (r.error) throw new Error(r.error.message);
         if (r.columns) columns = r.columns.map((c) => c.name);
         if (r.data) rows.push(...r.data);
       }
+      if (signal?.aborted) throw abortError(signal);
       return { columns, rows };
     } finally {
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Cancels the query sent under `source`; an abort right after sending may come before Trino lists it, so it looks again for a few seconds. */
+  private async cancelSource(source: string): Promise<void> {
+    for (let i = 0; i < 25; i++) {
+      const running = await this.rows(`SELECT query_id FROM system.runtime.queries WHERE source = '${source.replace(/'/g, "''")}' AND state NOT IN ('FINISHED', 'FAILED')`);
+      if (running.length > 0) {
+        await Promise.all(running.map((r) => this.client.cancel(String(r[0]))));
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 

@@ -123,4 +123,22 @@ describe('reconciler on Trino + Iceberg with PostgreSQL state', () => {
       await db.close();
     }
   }, 600_000);
+
+  it('an aborted statement is cancelled on the Trino server, not left running', async () => {
+    const engine = new TrinoEngine({ server: `http://127.0.0.1:${suite.trino.port}` });
+    const abort = new AbortController();
+    const sql = 'SELECT count(*) AS n FROM tpch.sf10000.lineitem WHERE comment LIKE \'%lakespec-cancel-probe%\'';
+    const started = Date.now();
+    setTimeout(() => abort.abort(new Error('timed out after 2 s')), 2000);
+    await expect(engine.run(sql, abort.signal)).rejects.toThrow('timed out after 2 s');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Trino lists the query as failed by the user's cancel within a few seconds.
+    let state: unknown[][] = [];
+    for (let i = 0; i < 50; i++) {
+      state = await engine.rows("SELECT state, error_code FROM system.runtime.queries WHERE query LIKE '%lakespec-cancel-probe%' AND query NOT LIKE '%system.runtime.queries%'");
+      if (state.length > 0 && state.every((r) => r[0] === 'FAILED')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(state).toEqual([['FAILED', 'USER_CANCELED']]);
+  });
 });
