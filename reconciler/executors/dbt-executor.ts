@@ -99,16 +99,24 @@ function lastLines(text: string, n = 5): string {
   return text.trim().split('\n').slice(-n).join(' | ');
 }
 
+const DBT_STOP_GRACE_MS = 5_000;
+
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, signal: AbortSignal): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const stop = () => child.kill('SIGTERM');
+    // SIGTERM lets dbt cancel its adapter's queries; one that does not exit in time is killed.
+    let kill: NodeJS.Timeout | undefined;
+    const stop = () => {
+      child.kill('SIGTERM');
+      kill = setTimeout(() => child.kill('SIGKILL'), DBT_STOP_GRACE_MS);
+    };
     signal.addEventListener('abort', stop, { once: true });
     child.on('error', (e) => reject(new ExecutionError(`cannot start dbt (${cmd}): ${e.message}`, true)));
     child.on('close', (code) => {
+      clearTimeout(kill);
       signal.removeEventListener('abort', stop);
       resolve({ code: code ?? 1, output });
     });

@@ -3,12 +3,12 @@
 // within 5 s of its start. A cancelled run: its running DuckDB query is interrupted, so the
 // worker returns and the engine answers the next statement at once.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
-import { CatalogStore, DuckDbEngine, LocalArtifactStore, RunQueue, SqlStepExecutor, Worker, applyPlan, desiredState, migrate, openPglite, openState, plan, runPhases } from '../../reconciler/index.js';
+import { CatalogStore, DbtExecutor, DuckDbEngine, LocalArtifactStore, RunQueue, SqlStepExecutor, Worker, applyPlan, desiredState, migrate, openPglite, openState, plan, runPhases } from '../../reconciler/index.js';
 import { ROOT } from '../helpers/paths.js';
 
 /** A transform over 9·10¹² rows: it runs until something stops it. */
@@ -111,4 +111,39 @@ describe('a phase that ends stops the engine', () => {
       await db.close();
     }
   }, 120_000);
+
+  it('dbt: a process that ignores SIGTERM is killed after the grace period when its phase times out', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'lakespec-dbt-stop-'));
+    const pidFile = join(work, 'pid');
+    // A stand-in for dbt that ignores SIGTERM and would run for ten minutes.
+    writeFileSync(join(work, 'dbt_project.yml'), 'name: stand_in\n');
+    const fake = join(work, 'dbt');
+    writeFileSync(fake, `#!/bin/sh\necho $$ > ${pidFile}\ntrap '' TERM\nwhile true; do sleep 1; done\n`, { mode: 0o755 });
+    const db = await openPglite(undefined);
+    await migrate(db);
+    const queue = new RunQueue(db, new LocalArtifactStore(join(work, 'artifacts')));
+    try {
+      const run = await queue.createRun({ workspace: 'w', environment: 'dev', specSlug: 'w/dbt', gitSha: 'c'.repeat(40), trigger: 'test', requester: 't', phases: [{ name: 'dbt.build', executor: 'dbt', input: { kind: 'dbt-build', pipeline: 'p', models: ['m'] }, timeoutSeconds: 2 }] });
+      const worker = new Worker(queue, [new DbtExecutor({ dbt: fake, projectDir: work, env: process.env })], { idleMs: 10 });
+      const started = Date.now();
+      await worker.runOnce();
+      const phase = (await queue.phases(run.id))[0]!;
+      expect(phase.status).toBe('failed');
+      expect(phase.error).toContain('timed out after 2 s');
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      let alive = true;
+      for (let i = 0; i < 50 && alive; i++) {
+        try {
+          process.kill(pid, 0);
+          await new Promise((r) => setTimeout(r, 200));
+        } catch {
+          alive = false;
+        }
+      }
+      expect(alive, 'the dbt process is still running').toBe(false);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 });
