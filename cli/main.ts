@@ -1,6 +1,7 @@
 // The composition point: parses the command line and wires spec, compiler (and later
 // reconciler and GitHub App) together. User errors end with a message and an exit code,
 // never a stack trace.
+import { closest } from '../spec/index.js';
 import { EXIT, type Io, ProblemError, UsageError, VERSION, defaultIo } from './cli-context.js';
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
@@ -45,7 +46,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   }
   const cmd = COMMANDS[command];
   if (!cmd) {
-    io.stderr(`lakespec: unknown command "${command}"\n\n${mainHelp}`);
+    const near = closest(command, Object.keys(COMMANDS));
+    io.stderr(near ? `lakespec: unknown command "${command}"; did you mean "${near}"?\nRun "lakespec --help" for the commands.\n` : `lakespec: unknown command "${command}"\n\n${mainHelp}`);
     return EXIT.usage;
   }
   try {

@@ -1,5 +1,5 @@
 // The loader's IO edge: finds and reads the spec files under a folder.
-import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { type Diagnostic, diagnostic } from './diagnostic.js';
 import type { SourceFile } from './source-file.js';
@@ -7,12 +7,34 @@ import { defaultLimits } from './yaml-loader.js';
 
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'target', 'out']);
 
+/** A folder `lakespec compile --out` wrote: its manifest.json names the lakespec manifest format. */
+function isCompileOutput(dir: string): boolean {
+  const st = lstatSync(join(dir, 'manifest.json'), { throwIfNoEntry: false });
+  if (!st?.isFile() || st.size > 64 * 1024 * 1024) return false;
+  try {
+    const fd = openSync(join(dir, 'manifest.json'), 'r');
+    try {
+      const head = Buffer.alloc(256);
+      const n = readSync(fd, head, 0, head.length, 0);
+      return /^\s*\{\s*"lakespec"\s*:\s*"lakespec\.dev\/manifest\//.test(head.subarray(0, n).toString('utf8'));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 export interface ReadResult {
   files: SourceFile[];
   diagnostics: Diagnostic[];
 }
 
-/** Every *.yaml / *.yml below `root` (hidden folders and build outputs skipped), sorted by path. */
+/**
+ * Every *.yaml / *.yml below `root`, sorted by path. Hidden folders, build outputs and
+ * folders holding a lakespec compile output (its manifest.json) are skipped: an --out folder
+ * inside the spec folder holds dbt YAML that is not a spec.
+ */
 export function readSpecFiles(root: string, maxFileBytes = defaultLimits.maxFileBytes): ReadResult {
   const files: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -31,7 +53,7 @@ export function readSpecFiles(root: string, maxFileBytes = defaultLimits.maxFile
       const st = lstatSync(full, { throwIfNoEntry: false });
       if (!st || st.isSymbolicLink()) continue; // never follow links out of the repository
       if (st.isDirectory()) {
-        if (!SKIP_DIRS.has(name)) walk(full, depth + 1);
+        if (!SKIP_DIRS.has(name) && !isCompileOutput(full)) walk(full, depth + 1);
         continue;
       }
       if (!/\.ya?ml$/i.test(name)) continue;

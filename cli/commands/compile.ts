@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type BackendId, ALL_BACKENDS, compile } from '../../compiler/index.js';
 import { hasErrors, sortDiagnostics } from '../../spec/index.js';
@@ -38,6 +39,7 @@ export function compileCommand(argv: string[], io: Io): number {
     return EXIT.ok;
   }
   if (!values.out) throw new UsageError('--out DIR is required');
+  if (statSync(resolve(io.cwd, values.out), { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`--out ${values.out} is a file; name a folder (new, empty, or an earlier lakespec output)`);
   const backends = values.backend ? values.backend.split(',').map((b) => b.trim()).filter(Boolean) : [...ALL_BACKENDS];
   for (const b of backends) if (!(ALL_BACKENDS as readonly string[]).includes(b)) throw new UsageError(`unknown backend "${b}"; choose from ${ALL_BACKENDS.join(', ')}`);
   const sha = values['git-sha'];

@@ -1,6 +1,6 @@
 // The CLI as a user meets it: help, exit codes, formats, and no stack traces.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,5 +109,51 @@ describe('lakespec CLI', () => {
     const bad = spawnSync(process.execPath, [join(ROOT, 'bin', 'lakespec.js'), 'validate', join(FIXTURES, 'diagnostics', 'yaml-syntax')], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(execFileSync(process.execPath, [join(ROOT, 'bin', 'lakespec.js'), '--version'], { encoding: 'utf8' })).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('meets a first-time user: suggestions, plain option errors, missing folders and a closed pipe', async () => {
+    const plna = await runCli(['plna', finance], ROOT);
+    expect(plna.code).toBe(2);
+    expect(plna.stderr).toBe('lakespec: unknown command "plna"; did you mean "plan"?\nRun "lakespec --help" for the commands.\n');
+    expect((await runCli(['valdate'], ROOT)).stderr).toContain('did you mean "validate"?');
+    const opt = await runCli(['compile', finance, '--outt', 'x'], ROOT);
+    expect(opt.code).toBe(2);
+    expect(opt.stderr).toContain('lakespec compile: unknown option --outt; did you mean --out?');
+    expect((await runCli(['compile', finance, '--out'], ROOT)).stderr).toContain('lakespec compile: --out needs a value');
+    const file = await runCli(['compile', finance, '--out', 'README.md'], ROOT);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain('--out README.md is a file; name a folder');
+    // No folder named, and the working directory is not a spec folder (the repository root holds test fixtures).
+    for (const cmd of ['validate', 'compile', 'plan']) {
+      const r = await runCli(cmd === 'compile' ? [cmd, '--out', join(tmpdir(), 'x')] : [cmd], ROOT);
+      expect(r.code, cmd).toBe(2);
+      expect(r.stderr, cmd).toContain('name the folder that holds the specs (e.g. "lakespec validate examples/finance")');
+      expect(r.stdout, cmd).not.toContain('LS1');
+    }
+    // Standing in the spec folder, no folder is needed.
+    expect((await runCli(['validate'], finance)).code).toBe(0);
+    const run = await runCli(['run', 'examples/finance'], ROOT);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"examples/finance" is a folder; name the pipeline first: lakespec run <pipeline> examples/finance (or lakespec run --all examples/finance)');
+
+    // A reader that goes away ends the command quietly.
+    // (up writes as it goes: the plan, then the apply, then each phase.)
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'lakespec.js'), 'up', finance, '--state', mkdtempSync(join(tmpdir(), 'lakespec-epipe-'))], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('does not read a compile output inside the spec folder as specs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lakespec-out-inside-'));
+    cpSync(finance, dir, { recursive: true });
+    const before = await runCli(['validate', dir], ROOT);
+    expect((await runCli(['compile', dir, '--out', join(dir, 'out_dev')], ROOT)).code).toBe(0);
+    const after = await runCli(['validate', dir], ROOT);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toBe(before.stdout);
   });
 });
