@@ -75,7 +75,9 @@ export class GitHubClient {
     this.margin = o.refreshMarginMs ?? 5 * 60_000;
     this.log = o.log ?? (() => {});
     this.writes = new BottleneckLight.Group({ maxConcurrent: 1, minTime: o.writeSpacingMs ?? 500 });
-    this.auth = createAppAuth({ appId: o.appId, privateKey: o.privateKey, request: baseRequest.defaults({ baseUrl: this.baseUrl }) });
+    // The JWT's iat is dated 60 s back (auth-app's own 30 s plus timeDifference), as GitHub
+    // recommends for clock drift; its exp stays within GitHub's 10 minutes.
+    this.auth = createAppAuth({ appId: o.appId, privateKey: o.privateKey, timeDifference: -30, request: baseRequest.defaults({ baseUrl: this.baseUrl }) });
   }
 
   /** The API as the app itself (JWT): installations, webhook deliveries. */

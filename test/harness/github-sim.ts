@@ -28,6 +28,11 @@ export interface SimOptions {
   gitRoot: string;
   /** Lifetime of installation tokens (GitHub: one hour). */
   tokenTtlSeconds?: number;
+  /**
+   * How far GitHub's clock is behind ours (default 45 s): GitHub refuses a JWT issued in its
+   * future, which is why it recommends dating iat 60 s back for clock drift.
+   */
+  clockBehindSeconds?: number;
 }
 
 export interface SimCheckRun {
@@ -422,10 +427,10 @@ export class GitHubSim {
     const ok = createVerify('RSA-SHA256').update(`${h}.${p}`).verify(this.o.publicKeyPem, Buffer.from(s, 'base64url'));
     if (!ok) return 'A JSON web token could not be decoded';
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as { iss?: string | number; iat?: number; exp?: number };
-    const now = Date.now() / 1000;
+    const now = Date.now() / 1000 - (this.o.clockBehindSeconds ?? 45);
     if (String(claims.iss) !== String(this.o.appId)) return "'Issuer' claim ('iss') must be the app's id";
     if (!claims.exp || claims.exp < now) return "'Expiration time' claim ('exp') is too far in the past";
-    if (!claims.iat || claims.iat > now + 60) return "'Issued at' claim ('iat') must be an Integer representing a time in the past";
+    if (!claims.iat || claims.iat > now) return "'Issued at' claim ('iat') must be an Integer representing a time in the past";
     if (claims.exp - claims.iat > 600) return "'Expiration time' claim ('exp') is too far in the future";
     return undefined;
   }
