@@ -27,7 +27,8 @@ export function formatText(diags: readonly Diagnostic[], displayPath: (file: str
     }
     return indexes.get(f);
   };
-  for (const d of diags) {
+  const shown = diags.length > MAX_SHOWN ? diags.slice(0, MAX_SHOWN) : diags;
+  for (const d of shown) {
     const where = d.file ? `${displayPath(d.file)}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''}` : 'lakespec';
     const sev = d.severity === 'error' ? s.red('error') : d.severity === 'warning' ? s.yellow('warning') : s.cyan('info');
     out.push(`${s.bold(where)}  ${sev} ${s.dim(d.code)}  ${d.message}`);
@@ -48,8 +49,16 @@ export function formatText(diags: readonly Diagnostic[], displayPath: (file: str
     if (d.fix) out.push(s.dim(`  fix: ${d.fix.description}`));
     out.push('');
   }
+  if (shown.length < diags.length) {
+    const rest = diags.slice(shown.length);
+    const errors = rest.filter((d) => d.severity === 'error').length;
+    out.push(s.dim(`… and ${rest.length} more problem${rest.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}) not shown: fix these first, or see them all with "lakespec validate --format json".`), '');
+  }
   return out.join('\n');
 }
+
+/** A terminal shows the first problems; thousands (a generated or broken file) would bury the summary. */
+const MAX_SHOWN = 100;
 
 export function summaryLine(diags: readonly Diagnostic[], files: number, s: Styler, context = ''): string {
   const errors = diags.filter((d) => d.severity === 'error').length;

@@ -3,7 +3,7 @@
 // phases and ends with its outcome. Merges of one repository and environment are applied
 // one after the other (a lease on github_apply_heads), and a commit that is an ancestor of
 // the one applied last is not applied: an older commit never overwrites a newer one.
-import { ApplyBlockedError, ApplyFailedError, type Executor, type Phase, type Run, SqlStepExecutor, Worker, affectedPipelines, applyPlan, desiredState, driveRun, isTerminalRun, missingExecutors, planProject, runPhases, sleep } from '../reconciler/index.js';
+import { ApplyBlockedError, ApplyFailedError, ApplyLockedError, type Executor, type Phase, type Run, SqlStepExecutor, Worker, affectedPipelines, applyPlan, desiredState, driveRun, isTerminalRun, missingExecutors, planProject, runPhases, sleep } from '../reconciler/index.js';
 import type { AppContext } from './app-context.js';
 import { annotationsOf, applyProgress, phasesTable, planResult } from './check-output.js';
 import { CHECK, CheckRuns } from './check-runs.js';
@@ -84,6 +84,8 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
           deployment = r.deploymentId;
         }
       } catch (e) {
+        // Another apply (a CLI apply of the same environment) holds a table: the queue retries the delivery.
+        if (e instanceof ApplyLockedError) throw e;
         if (e instanceof ApplyBlockedError || e instanceof ApplyFailedError) {
           const why = e instanceof ApplyBlockedError ? 'destructive changes are not allowed' : `the apply failed at "${e.stage.detail}": ${e.message}`;
           await checks.complete(checkId, 'failure', { title: e instanceof ApplyBlockedError ? 'Apply refused: destructive changes blocked' : 'Apply failed', summary: `Not applied: ${why}.\n\n${planned.output.summary}` });

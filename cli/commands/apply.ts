@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { ApplyBlockedError, ApplyFailedError, PIPELINE_EXECUTOR_ENV, affectedPipelines, applyPlan, formatPlan, runPhases } from '../../reconciler/index.js';
+import { ApplyBlockedError, ApplyFailedError, ApplyLockedError, PIPELINE_EXECUTOR_ENV, affectedPipelines, applyPlan, formatPlan, runPhases } from '../../reconciler/index.js';
 import { EXIT, type Io, parse, styles } from '../cli-context.js';
 import { SESSION_HELP, SESSION_OPTIONS, type Session, assertExecutors, openSession } from '../reconcile-session.js';
 import { runInProcess } from '../run-progress.js';
@@ -77,6 +77,10 @@ export async function applyAndMaybeRun(
     if (e instanceof ApplyBlockedError) {
       io.stderr(`${s.red('✖')} apply refused: ${e.message}\nNothing was changed. Allow them in the Workspace (spec.allowDestructive) or pass --allow-destructive.\n`);
       if (o.json) io.stdout(JSON.stringify({ plan: p, applied: false, blocked: true }, null, 2) + '\n');
+      return EXIT.problems;
+    }
+    if (e instanceof ApplyLockedError) {
+      io.stderr(`${s.red('✖')} apply refused: ${e.message}. Nothing was changed.\n`);
       return EXIT.problems;
     }
     if (e instanceof ApplyFailedError) {

@@ -7,6 +7,7 @@ import type { SqlEngine } from '../engines/sql-engine.js';
 import type { CatalogState, DesiredState } from '../plan/catalog-state.js';
 import type { Plan, Stage } from '../plan/planner.js';
 import type { CatalogStore } from '../state/catalog-store.js';
+import { StoreError } from '../state/db.js';
 import { stageStatements } from './stage-sql.js';
 
 export class ApplyBlockedError extends Error {
@@ -24,6 +25,15 @@ export class ApplyFailedError extends Error {
     super(message);
   }
 }
+
+/** Another apply holds the lock of a table this plan touches; nothing was changed. */
+export class ApplyLockedError extends Error {}
+
+/**
+ * Table locks last a minute and are renewed every 20 s while the apply runs: a crashed
+ * holder blocks others for at most a minute, and a long apply keeps its locks.
+ */
+const LOCK_SECONDS = 60;
 
 export interface ApplyInput {
   ir: IRProject;
@@ -49,7 +59,13 @@ export async function applyPlan(store: CatalogStore, engine: SqlEngine, input: A
   const tablesByName = new Map(ir.tables.map((t) => [t.name, t]));
   const appliedByName = new Map(applied.tables.map((t) => [t.name, t]));
   const touched = plan.stages.filter((s) => s.table).map((s) => s.table!);
-  await store.lockTables(ir.workspace, ir.environment, touched, input.holder);
+  try {
+    await store.lockTables(ir.workspace, ir.environment, touched, input.holder, LOCK_SECONDS);
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'conflict') throw new ApplyLockedError(e.message);
+    throw e;
+  }
+  const renew = setInterval(() => void store.lockTables(ir.workspace, ir.environment, touched, input.holder, LOCK_SECONDS).catch(() => {}), (LOCK_SECONDS * 1000) / 3);
   try {
     const deploymentId = await store.beginDeployment({
       workspace: ir.workspace,
@@ -101,6 +117,7 @@ export async function applyPlan(store: CatalogStore, engine: SqlEngine, input: A
     if (failure) throw new ApplyFailedError(failure.error, deploymentId, failure.stage);
     return { deploymentId, stages: done.size, statements };
   } finally {
+    clearInterval(renew);
     await store.unlockTables(ir.workspace, ir.environment, input.holder);
   }
 }

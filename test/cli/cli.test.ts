@@ -156,4 +156,18 @@ describe('lakespec CLI', () => {
     expect(after.code).toBe(0);
     expect(after.stdout).toBe(before.stdout);
   });
+
+  it('shows the first 100 problems of thousands, then how many more, with the full count in the summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lakespec-many-errors-'));
+    writeFileSync(join(dir, 'workspace.yaml'), 'apiVersion: lakespec.dev/v1\nkind: Workspace\nmetadata: { name: w }\nspec: { catalog: lake, environments: { dev: {} } }\n');
+    const columns = Array.from({ length: 300 }, (_, i) => `    - { name: c${i}, type: strng }`).join('\n');
+    writeFileSync(join(dir, 'wide.yaml'), `apiVersion: lakespec.dev/v1\nkind: Dataset\nmetadata: { name: wide }\nspec:\n  layer: bronze\n  columns:\n${columns}\n`);
+    const r = await runCli(['validate', dir], ROOT);
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/(error|warning) LS1\d+/g)?.length).toBe(100);
+    expect(r.stdout).toContain('… and 201 more problems (201 errors) not shown: fix these first, or see them all with "lakespec validate --format json".');
+    expect(r.stdout).toMatch(/✖ 300 errors, \d+ warnings? in 2 files/);
+    const all = JSON.parse((await runCli(['validate', dir, '--format', 'json'], ROOT)).stdout) as { diagnostics: unknown[] };
+    expect(all.diagnostics.length).toBeGreaterThanOrEqual(300);
+  });
 });

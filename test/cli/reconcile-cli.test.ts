@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openState } from '../../reconciler/index.js';
 import { EXAMPLES, ROOT } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -110,5 +111,21 @@ describe('lakespec up / plan / apply / run / runs / drift', () => {
       expect(help.code, cmd).toBe(0);
       expect(help.stdout, cmd).toContain(`lakespec ${cmd} `);
     }
+  });
+
+  it('refuses plainly when another apply holds a table, naming the holder, and changes nothing', async () => {
+    const { dir, state } = copyFinance();
+    const s = await openState({ dir: state });
+    try {
+      await s.catalog.lockTables('finance', 'dev', ['dev_lakehouse.finance_gold.top_customers'], 'build-host:4242', 60);
+    } finally {
+      await s.close();
+    }
+    const r = await runCli(['apply', dir, '--state', state, ...SHA], ROOT);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('✖ apply refused: table dev_lakehouse.finance_gold.top_customers is being applied by build-host:4242; try again when it finishes. Nothing was changed.');
+    expect(r.stderr).not.toContain('internal error');
+    const plan = await runCli(['plan', dir, '--state', state, ...SHA, '--json'], ROOT);
+    expect(JSON.parse(plan.stdout).plan.stages.length).toBeGreaterThan(0);
   });
 });
