@@ -85,6 +85,12 @@ class Parser {
     return this.peek() === '';
   }
 
+  /** What is left after the parsed type (at most 40 characters). */
+  rest(): string {
+    const r = this.s.slice(this.i).trim();
+    return r.length > 40 ? r.slice(0, 40) + '…' : r;
+  }
+
   type(depth: number): SqlType {
     if (depth > 16) this.fail('type nests too deeply');
     const raw = this.word();
@@ -195,7 +201,7 @@ function parseFresh(text: string): TypeParseResult {
   const p = new Parser(text);
   try {
     const type = p.type(0);
-    if (!p.atEnd()) p.fail(`unexpected text after the type: "${text.slice(text.length - 20).trim()}"`);
+    if (!p.atEnd()) p.fail(`unexpected text after the type: "${p.rest()}"`);
     return { ok: true, type };
   } catch (e) {
     const err = e as Error & { suggestion?: string };

@@ -26,7 +26,7 @@ export function stageStatements(stage: Stage, backend: SqlBackend<SqlDialect>, d
     case 'change_partitioning':
       return d.setPartitioning(t!);
     case 'change_properties':
-      return stage.detail.includes('description') ? [d.commentOnTable(t!)] : [];
+      return stage.properties?.includes('description') ? [d.commentOnTable(t!)] : [];
     case 'drop_column':
       return [d.dropColumn(t!, stage.column!)];
     case 'drop_table': {

@@ -36,6 +36,8 @@ export interface Stage {
   column?: string;
   from?: string;
   to?: string;
+  /** For change_properties: which properties change (owner, description, tags, layer, storage). */
+  properties?: string[];
   detail: string;
   destructive: boolean;
   /** For destructive stages: whether an allowance covers it, and which. */
@@ -196,16 +198,22 @@ function tableChanges(prior: TableState, t: TableState): Stage[] {
     out.push({ kind: 'change_partitioning', target: t.name, table: fq, from: `[${prior.partitioning.join(', ')}]`, to: `[${t.partitioning.join(', ')}]`, detail: `partitioning [${prior.partitioning.join(', ')}] → [${t.partitioning.join(', ')}] (new data only; existing files keep their layout)`, destructive: false });
   }
   const props: string[] = [];
+  const changed: string[] = [];
   const cmp = (name: string, a: unknown, b: unknown) => {
     // Canonical: the applied side comes back from jsonb, which reorders object keys.
-    if (canonicalJson(a ?? null) !== canonicalJson(b ?? null)) props.push(`${name} ${JSON.stringify(a ?? null)} → ${JSON.stringify(b ?? null)}`);
+    if (canonicalJson(a ?? null) !== canonicalJson(b ?? null)) {
+      changed.push(name);
+      props.push(`${name} ${JSON.stringify(a ?? null)} → ${JSON.stringify(b ?? null)}`);
+    }
   };
   cmp('owner', prior.owner, t.owner);
   cmp('description', prior.description, t.description);
   cmp('tags', prior.tags, t.tags);
   cmp('layer', prior.layer, t.layer);
   cmp('storage', prior.storage, t.storage);
-  if (props.length > 0) out.push({ kind: 'change_properties', target: t.name, table: fq, detail: `change ${props.join('; ')}`, destructive: false });
+  if (props.length > 0) out.push({ kind: 'change_properties', target: t.name, table: fq, properties: changed, detail: `change ${props.join('; ')}`, destructive: false });
+  // Each line of the plan says which table it changes.
+  for (const s of out) s.detail = `${fq}: ${s.detail}`;
   return out;
 }
 

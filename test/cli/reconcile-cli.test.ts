@@ -81,7 +81,7 @@ describe('lakespec up / plan / apply / run / runs / drift', () => {
     writeFileSync(join(dir, 'pipelines', 'customer-marts.yaml'), readFileSync(join(dir, 'pipelines', 'customer-marts.yaml'), 'utf8').replace(/\s*p\.country_code,?/, ''));
     const plan = await runCli(['plan', dir, '--state', state, ...SHA], ROOT);
     expect(plan.code).toBe(1);
-    expect(plan.stdout).toContain('- drop column country_code varchar: its data is lost  [destructive: BLOCKED]');
+    expect(plan.stdout).toContain('- dev_lakehouse.finance_gold.top_customers: drop column country_code varchar: its data is lost  [destructive: BLOCKED]');
     const apply = await runCli(['apply', dir, '--state', state, ...SHA], ROOT);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('Nothing was changed');
