@@ -223,7 +223,7 @@ export class RunQueue {
         `INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload)
          SELECT $3, p.run_id, p.workspace_id, $4, $5, $6, $7, $8 FROM phases p
          WHERE p.id = $1 AND p.run_id = $9 AND p.lease_token::text = $2 AND p.status = 'running' AND p.lease_expires_at > now()
-         ON CONFLICT (event_id) DO NOTHING RETURNING seq`,
+         ON CONFLICT (run_id, event_id) DO NOTHING RETURNING seq`,
         [lease.phaseId, lease.token, e.eventId, e.phase ?? null, e.level ?? 'info', e.type, e.message, JSON.stringify(e.payload ?? {}), runId],
       );
       if (r.rowCount > 0) return true;
@@ -455,7 +455,7 @@ export class RunQueue {
   private async event(tx: Queryable, runId: string, workspace: string, e: NewEvent): Promise<boolean> {
     const r = await tx.query(
       `INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (event_id) DO NOTHING`,
+       ON CONFLICT (run_id, event_id) DO NOTHING`,
       [e.eventId, runId, workspace, e.phase ?? null, e.level ?? 'info', e.type, e.message, JSON.stringify(e.payload ?? {})],
     );
     return r.rowCount > 0;

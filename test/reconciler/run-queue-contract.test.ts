@@ -53,6 +53,11 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
       // The same event twice is stored once.
       expect(await s.queue.appendEvent(run.id, { eventId: 'custom-1', type: 'PHASE_PROGRESS', message: 'x', phase: 'extract' })).toBe(true);
       expect(await s.queue.appendEvent(run.id, { eventId: 'custom-1', type: 'PHASE_PROGRESS', message: 'x', phase: 'extract' })).toBe(false);
+      // The same id in another run is that run's own event.
+      const second = await s.queue.createRun(input());
+      expect(await s.queue.appendEvent(second.id, { eventId: 'custom-1', type: 'PHASE_PROGRESS', message: 'y' })).toBe(true);
+      expect((await s.queue.events(second.id)).filter((e) => e.event_id === 'custom-1').map((e) => e.message)).toEqual(['y']);
+      await s.queue.cancelRun(second.id, 'tester');
       // Artifacts: the same bytes twice are one blob; bytes that do not match the digest are refused.
       const a1 = await s.queue.registerArtifact(run.id, { phase: 'extract', name: 'q.sql', kind: 'query', bytes: 'SELECT 1', sha256: digest('SELECT 1') }, { phaseId: c1.phaseId, token: c1.token });
       expect(a1.created).toBe(true);

@@ -5,6 +5,7 @@ import { sql as githubDeliveries } from './0003-github-deliveries.js';
 import { sql as githubChecks } from './0004-github-checks.js';
 import { sql as claimFunctions } from './0005-claim-functions.js';
 import { sql as protectedAndUntruncatable } from './0006-protected-and-untruncatable.js';
+import { sql as eventIdsPerRun } from './0007-event-ids-per-run.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'github-checks', sql: githubChecks },
   { version: 5, name: 'claim-functions', sql: claimFunctions },
   { version: 6, name: 'protected-and-untruncatable', sql: protectedAndUntruncatable },
+  { version: 7, name: 'event-ids-per-run', sql: eventIdsPerRun },
 ];
