@@ -24,6 +24,8 @@ export interface GitHubAppSettings {
   redeliverEveryMs: number;
   /** Public URL of the ops server, for the checks' "Details" links. */
   publicUrl?: string;
+  /** How long a webhook body may take to arrive (LAKESPEC_GITHUB_BODY_TIMEOUT_SECONDS, default 30). */
+  bodyTimeoutMs: number;
 }
 
 /**
@@ -48,6 +50,8 @@ export function githubSettingsFromEnv(env: NodeJS.ProcessEnv, stateDir: string, 
     }
     throw new GitHubConfigError(`LAKESPEC_GITHUB_APP_ID is set but ${name} (or ${name}_FILE) is not: ${what} is needed`);
   };
+  const bodyTimeout = Number(env.LAKESPEC_GITHUB_BODY_TIMEOUT_SECONDS ?? 30);
+  if (!Number.isFinite(bodyTimeout) || bodyTimeout <= 0 || bodyTimeout > 600) throw new GitHubConfigError('LAKESPEC_GITHUB_BODY_TIMEOUT_SECONDS must be a number of seconds from 1 to 600');
   const every = Number(env.LAKESPEC_GITHUB_REDELIVER_SECONDS ?? 300);
   if (!Number.isFinite(every) || every < 0) throw new GitHubConfigError('LAKESPEC_GITHUB_REDELIVER_SECONDS must be a number of seconds (0: only at start)');
   return {
@@ -57,6 +61,7 @@ export function githubSettingsFromEnv(env: NodeJS.ProcessEnv, stateDir: string, 
     apiUrl: env.LAKESPEC_GITHUB_API_URL ?? 'https://api.github.com',
     cacheDir: resolve(cwd, env.LAKESPEC_GITHUB_CACHE ?? join(stateDir, 'github')),
     redeliverEveryMs: every * 1000,
+    bodyTimeoutMs: bodyTimeout * 1000,
     ...(env.LAKESPEC_PUBLIC_URL ? { publicUrl: env.LAKESPEC_PUBLIC_URL.replace(/\/+$/, '') } : {}),
   };
 }
@@ -102,7 +107,7 @@ export class GitHubApp {
   /** The webhook endpoint (POST /github/webhooks) on the ops server. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's environment
   mount(app: Hono<any>): void {
-    mountWebhookReceiver(app, { db: this.o.state.db, queue: this.o.state.queue, secret: this.o.settings.webhookSecret, log: this.o.log });
+    mountWebhookReceiver(app, { db: this.o.state.db, queue: this.o.state.queue, secret: this.o.settings.webhookSecret, log: this.o.log, bodyTimeoutMs: this.o.settings.bodyTimeoutMs });
   }
 
   /** Looks for missed deliveries now and then periodically; failures are logged, never fatal. */

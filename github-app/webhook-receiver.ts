@@ -7,7 +7,7 @@
 import { Webhooks } from '@octokit/webhooks';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import type { Db, Queryable, RunQueue } from '../reconciler/index.js';
+import { BodySlots, type Db, type Queryable, type RunQueue, readBoundedBody } from '../reconciler/index.js';
 import { GITHUB_EXECUTOR } from './delivery-executor.js';
 import { workItem } from './work-item.js';
 
@@ -32,8 +32,12 @@ export interface ReceiverOptions {
   secret: string;
   log: Logger;
   path?: string;
-  /** Bodies above this are refused before verification (GitHub caps payloads at 25 MB). */
+  /** Bodies above this are refused, counting the bytes that arrive (GitHub caps payloads at 25 MB). */
   maxBytes?: number;
+  /** A body must arrive within this long (default 30 s; GitHub gives up after 10). */
+  bodyTimeoutMs?: number;
+  /** Bodies read at once before their signature is checked (default 16); more get 503. */
+  concurrentBodies?: number;
   /** Where the work goes: a run with one "github" phase per delivery that needs work. */
   queue?: RunQueue;
   /** Called after a new delivery is stored. */
@@ -43,17 +47,20 @@ export interface ReceiverOptions {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's environment: the receiver uses none of it
 export function mountWebhookReceiver(app: Hono<any>, o: ReceiverOptions): void {
   const webhooks = new Webhooks({ secret: o.secret });
-  const max = o.maxBytes ?? 25 * 1024 * 1024;
+  const limits = { maxBytes: o.maxBytes ?? 25 * 1024 * 1024, timeoutMs: o.bodyTimeoutMs ?? 30_000 };
+  const slots = new BodySlots(o.concurrentBodies ?? 16);
   app.post(o.path ?? '/github/webhooks', async (c) => {
     const delivery = c.req.header('x-github-delivery');
     const event = c.req.header('x-github-event');
     const signature = c.req.header('x-hub-signature-256');
-    const length = Number(c.req.header('content-length') ?? 0);
-    if (length > max) {
-      o.log.warn({ delivery, event, bytes: length }, 'webhook refused: body too large');
-      return c.json({ error: 'payload too large' }, 413);
+    // The signature covers the body, so the body is read first: within bounds.
+    const read = await readBoundedBody(c.req.raw, limits, slots);
+    if (!read.ok) {
+      o.log.warn({ delivery, event, status: read.status, reason: read.error, from: c.req.header('x-forwarded-for') ?? null }, 'webhook refused');
+      // Closing the connection drops whatever the sender still has to send.
+      return c.json({ error: read.error }, read.status, { Connection: 'close' });
     }
-    const body = await c.req.text();
+    const body = read.bytes.toString('utf8');
     let valid = false;
     if (signature && signature.startsWith('sha256=') && body.length > 0) {
       try {

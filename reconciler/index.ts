@@ -16,6 +16,7 @@ export { plan, planAction, type Plan, type Stage, type StageKind, type PlanOptio
 export { planProject } from './plan/plan-project.js';
 export { formatPlan, summaryLine as planSummaryLine, stageSymbol } from './plan/plan-format.js';
 export { detectDrift, formatDrift, type Drift } from './plan/drift.js';
+export { BodySlots, type BodyLimits, readBoundedBody } from './api/bounded-body.js';
 export { applyPlan, ApplyBlockedError, ApplyFailedError, ApplyLockedError, type ApplyResult } from './apply/apply-plan.js';
 export { stageStatements } from './apply/stage-sql.js';
 export { type SqlEngine } from './engines/sql-engine.js';

@@ -9,6 +9,7 @@ import { isUuid } from '../runs/run-queue.js';
 import type { State } from '../open-state.js';
 import { StoreError } from '../state/db.js';
 import { type Auth, type Principal, type Role, ROLES, roleAtLeast } from './auth.js';
+import { readBoundedBody } from './bounded-body.js';
 import { testConnection } from './connection-test.js';
 import { renderMetrics } from './metrics.js';
 import { buildOpenApi, type RouteDoc } from './openapi.js';
@@ -26,7 +27,7 @@ export interface OpsApiOptions {
 
 class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413,
+    readonly status: 400 | 401 | 403 | 404 | 408 | 409 | 413 | 503,
     message: string,
   ) {
     super(message);
@@ -73,9 +74,12 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   };
 
   const audit = (p: Principal, workspace: string | null, action: string, target: string, details: Record<string, unknown> = {}) => catalog.audit(p.name, workspace, action, target, details);
-  const body = async <T>(c: Context<Env>): Promise<T> => {
+  /** A JSON body of at most `maxBytes` (1 MB; artifacts more), read only after authentication. */
+  const body = async <T>(c: Context<Env>, maxBytes = 1024 * 1024): Promise<T> => {
+    const read = await readBoundedBody(c.req.raw, { maxBytes, timeoutMs: 60_000 });
+    if (!read.ok) throw new HttpError(read.status, read.error);
     try {
-      return (await c.req.json()) as T;
+      return JSON.parse(read.bytes.toString('utf8')) as T;
     } catch {
       throw new HttpError(400, 'the body must be JSON');
     }
@@ -198,7 +202,8 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   });
   route('post', '/api/v1/runs/:id/artifacts', 'operator', 'register an artifact (digest verified, stored once)', async (c, p) => {
     const run = await visibleRun(p, param(c, 'id'));
-    const b = await body<{ phase?: string; name?: string; kind?: string; media_type?: string; sha256?: string; content_base64?: string; phase_id?: string; token?: string }>(c);
+    // Artifacts are at most 64 MB, sent as base64 (4/3 of that) inside JSON.
+    const b = await body<{ phase?: string; name?: string; kind?: string; media_type?: string; sha256?: string; content_base64?: string; phase_id?: string; token?: string }>(c, 90 * 1024 * 1024);
     const bytes = Buffer.from(str(b.content_base64, 'content_base64', 64 * 1024 * 1024), 'base64');
     const r = await queue.registerArtifact(
       run.id,

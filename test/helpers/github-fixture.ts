@@ -124,7 +124,7 @@ export async function startFixture(o: { pg: PostgresServer; database: string; to
   const state = await openState({ dir: join(tmp, 'state'), databaseUrl: o.pg.url(o.database), queue: { leaseSeconds: 30, retryBaseMs: 200, retryMaxMs: 1000 } });
   const engine = await DuckDbEngine.open({ dataDir: join(tmp, 'duckdb'), filesRoot: work });
   const app = new GitHubApp({
-    settings: { appId: String(APP_ID), privateKey, webhookSecret: SECRET, apiUrl: sim.url, cacheDir: join(tmp, 'cache'), redeliverEveryMs: 0 },
+    settings: { appId: String(APP_ID), privateKey, webhookSecret: SECRET, apiUrl: sim.url, cacheDir: join(tmp, 'cache'), redeliverEveryMs: 0, bodyTimeoutMs: 30_000 },
     state,
     engine,
     log,
