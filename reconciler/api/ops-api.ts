@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { isUuid } from '../runs/run-queue.js';
+import { isLifecycleEvent } from '../runs/run-types.js';
 import type { State } from '../open-state.js';
 import { StoreError } from '../state/db.js';
 import { type Auth, type Principal, type Role, ROLES, roleAtLeast } from './auth.js';
@@ -114,6 +115,17 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     if (!roleAtLeast(p.role, 'admin')) throw new HttpError(403, `${why}; break_glass needs the admin role, you are ${p.role}`);
     await audit(p, workspace, 'protected.break_glass', `${environment}@${gitSha}`, { reason: reason.trim(), applied: dep.git_sha, commit: gitSha });
   };
+  /**
+   * The lease a run-contract write is made under. Without one, only an admin may write, with
+   * a reason (audited), and only to a run that is not finished (the store refuses that).
+   */
+  const leaseOf = (p: Principal, b: { phase_id?: string; token?: string; admin_reason?: string }, what: string): { phaseId: string; token: string } | undefined => {
+    if (b.phase_id && b.token) return { phaseId: str(b.phase_id, 'phase_id'), token: str(b.token, 'token') };
+    if (b.admin_reason === undefined) throw new HttpError(400, `phase_id and token (the phase's lease) are required: ${what} are written by the worker that holds the phase (an admin may pass admin_reason instead)`);
+    str(b.admin_reason, 'admin_reason', 2000);
+    if (!roleAtLeast(p.role, 'admin')) throw new HttpError(403, `writing ${what} without a lease needs the admin role; you are ${p.role}`);
+    return undefined;
+  };
   const param = (c: Context<Env>, name: string): string => {
     const v = c.req.param(name);
     if (v === undefined) throw new HttpError(400, `missing path parameter ${name}`);
@@ -189,15 +201,19 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     await audit(p, run.workspace_id, 'run.rerun', out.id, { rerun_of: run.id });
     return c.json({ run: out }, 201);
   });
-  route('post', '/api/v1/runs/:id/events', 'operator', 'append an event (duplicates by event_id are ignored)', async (c, p) => {
+  route('post', '/api/v1/runs/:id/events', 'operator', "append an event under the phase's lease (a repeated event_id in the run is ignored)", async (c, p) => {
     const run = await visibleRun(p, param(c, 'id'));
-    const b = await body<{ event_id?: string; phase?: string; level?: 'debug' | 'info' | 'warn' | 'error'; type?: string; message?: string; payload?: Record<string, unknown>; phase_id?: string; token?: string }>(c);
+    const b = await body<{ event_id?: string; phase?: string; level?: 'debug' | 'info' | 'warn' | 'error'; type?: string; message?: string; payload?: Record<string, unknown>; phase_id?: string; token?: string; admin_reason?: string }>(c);
     if (b.level !== undefined && !['debug', 'info', 'warn', 'error'].includes(b.level)) throw new HttpError(400, 'level must be debug, info, warn or error');
+    const type = str(b.type, 'type', 64);
+    if (isLifecycleEvent(type)) throw new HttpError(400, `${type} is written by the queue itself; report progress as PHASE_PROGRESS, or use a type of your own`);
+    const lease = leaseOf(p, b, 'events');
     const created = await queue.appendEvent(
       run.id,
-      { eventId: str(b.event_id, 'event_id'), type: str(b.type, 'type', 64), message: str(b.message, 'message', 10_000), ...(b.phase ? { phase: b.phase } : {}), ...(b.level ? { level: b.level } : {}), ...(b.payload ? { payload: b.payload } : {}) },
-      b.phase_id && b.token ? { phaseId: b.phase_id, token: b.token } : undefined,
+      { eventId: str(b.event_id, 'event_id'), type, message: str(b.message, 'message', 10_000), ...(b.phase ? { phase: b.phase } : {}), ...(b.level ? { level: b.level } : {}), ...(b.payload ? { payload: b.payload } : {}) },
+      lease,
     );
+    if (created) await audit(p, run.workspace_id, lease ? 'run.event' : 'run.event.admin', run.id, { event_id: b.event_id, type, ...(lease ? { phase_id: lease.phaseId } : { reason: b.admin_reason }) });
     return c.json({ created }, created ? 201 : 200);
   });
   route('post', '/api/v1/runs/:id/artifacts', 'operator', 'register an artifact (digest verified, stored once)', async (c, p) => {
@@ -205,11 +221,14 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     // Artifacts are at most 64 MB, sent as base64 (4/3 of that) inside JSON.
     const b = await body<{ phase?: string; name?: string; kind?: string; media_type?: string; sha256?: string; content_base64?: string; phase_id?: string; token?: string }>(c, 90 * 1024 * 1024);
     const bytes = Buffer.from(str(b.content_base64, 'content_base64', 64 * 1024 * 1024), 'base64');
+    const lease = b.phase_id && b.token ? { phaseId: str(b.phase_id, 'phase_id'), token: str(b.token, 'token') } : undefined;
+    if (!lease) throw new HttpError(400, "phase_id and token (the phase's lease) are required: artifacts are registered by the worker that holds the phase");
     const r = await queue.registerArtifact(
       run.id,
       { name: str(b.name, 'name'), kind: str(b.kind, 'kind', 64), bytes, ...(b.phase ? { phase: b.phase } : {}), ...(b.media_type ? { mediaType: b.media_type } : {}), ...(b.sha256 ? { sha256: b.sha256 } : {}) },
-      b.phase_id && b.token ? { phaseId: b.phase_id, token: b.token } : undefined,
+      lease,
     );
+    await audit(p, run.workspace_id, 'run.artifact', run.id, { name: b.name, sha256: r.sha256, phase_id: lease.phaseId });
     return c.json(r, r.created ? 201 : 200);
   });
 
@@ -219,6 +238,7 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     // A workspace-limited credential only ever claims its own workspace's phases.
     const claim = await queue.claim(str(b.worker, 'worker'), Array.isArray(b.executors) ? b.executors.map(String) : undefined, p.workspace);
     if (!claim) return c.body(null, 204);
+    await audit(p, claim.run.workspace_id, 'phase.claim', claim.phaseId, { run: claim.runId, phase: claim.phase, worker: b.worker, attempt: claim.attempt });
     return c.json({ claim });
   });
   route('post', '/api/v1/phases/:id/heartbeat', 'operator', 'extend the lease (409 when the token no longer holds it)', async (c, p) => {

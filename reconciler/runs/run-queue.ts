@@ -230,8 +230,9 @@ export class RunQueue {
       await this.db.transaction((tx) => this.holding(tx, lease.phaseId, lease.token)); // 409 when the lease is gone
       return false; // a duplicate
     }
-    const run = (await this.db.query<{ workspace_id: string }>('SELECT workspace_id FROM runs WHERE id = $1', [runId])).rows[0];
+    const run = (await this.db.query<{ workspace_id: string; status: Run['status'] }>('SELECT workspace_id, status FROM runs WHERE id = $1', [runId])).rows[0];
     if (!run) throw new StoreError('not_found', `no run ${runId}`);
+    if (isTerminalRun(run.status)) throw new StoreError('conflict', `run ${runId} is ${run.status}: a finished run's record is not written to`);
     return this.event(this.db, runId, run.workspace_id, e);
   }
 
@@ -250,8 +251,9 @@ export class RunQueue {
     await this.artifacts.put(sha, bytes);
     return this.db.transaction(async (tx) => {
       if (lease) await this.holding(tx, lease.phaseId, lease.token);
-      const run = (await tx.query<{ workspace_id: string }>('SELECT workspace_id FROM runs WHERE id = $1', [runId])).rows[0];
+      const run = (await tx.query<{ workspace_id: string; status: Run['status'] }>('SELECT workspace_id, status FROM runs WHERE id = $1', [runId])).rows[0];
       if (!run) throw new StoreError('not_found', `no run ${runId}`);
+      if (!lease && isTerminalRun(run.status)) throw new StoreError('conflict', `run ${runId} is ${run.status}: a finished run's record is not written to`);
       const inserted = await tx.query('INSERT INTO artifacts (sha256, bytes, media_type) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [sha, bytes.length, a.mediaType ?? 'application/octet-stream']);
       const link = await tx.query(
         `INSERT INTO run_artifacts (run_id, workspace_id, phase, name, kind, sha256) VALUES ($1, $2, $3, $4, $5, $6)

@@ -25,6 +25,15 @@ export const EVENT_TYPES = [
   'RUN_CANCELLED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * The lifecycle events only the queue itself writes (claims, completions, the run's end):
+ * an executor or a client reports progress (PHASE_PROGRESS) or events of its own types, and
+ * can never forge that a phase or run ended.
+ */
+export function isLifecycleEvent(type: string): boolean {
+  return (EVENT_TYPES as readonly string[]).includes(type) && type !== 'PHASE_PROGRESS';
+}
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface PhaseSpec {

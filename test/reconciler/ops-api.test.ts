@@ -115,7 +115,14 @@ describe('ops API', () => {
     const content = Buffer.from('rows: 3\n');
     const { createHash } = await import('node:crypto');
     const sha = createHash('sha256').update(content).digest('hex');
-    const art = { phase: 'one', name: 'result.txt', kind: 'result', sha256: sha, content_base64: content.toString('base64') };
+    const art = { phase: 'one', name: 'result.txt', kind: 'result', sha256: sha, content_base64: content.toString('base64'), phase_id: claim.phaseId, token: claim.token };
+    // Writes without the lease are refused, and nobody forges the queue's own events.
+    const { phase_id: _p, token: _t, ...noLease } = ev;
+    expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...noLease, event_id: 'e-2' })).status).toBe(400);
+    expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...noLease, event_id: 'e-3', admin_reason: 'note' })).status).toBe(403);
+    expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...ev, event_id: 'e-4', type: 'RUN_FAILED' })).json.error).toContain('RUN_FAILED is written by the queue itself');
+    expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...ev, event_id: 'e-5', token: '00000000-0000-4000-8000-000000000000' })).status).toBe(409);
+    expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, { ...art, phase_id: undefined, token: undefined })).status).toBe(400);
     expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, art)).status).toBe(201);
     expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, art)).status).toBe(200);
     const wrong = await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, { ...art, name: 'x', content_base64: Buffer.from('other').toString('base64') });
@@ -135,6 +142,10 @@ describe('ops API', () => {
     expect((await call('POST', `/api/v1/phases/${again.phaseId}/complete`, tokens.operator, { token: again.token, output: { rows: 3 } })).status).toBe(200);
     const run = (await call('GET', `/api/v1/runs/${runId}`, tokens.viewer)).json;
     expect(run.run.status).toBe('succeeded');
+    // A finished run is immutable: no event (not even an admin's), no artifact with an old lease.
+    expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.admin, { ...noLease, event_id: 'late-1', admin_reason: 'fix the record' })).status).toBe(409);
+    expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...ev, event_id: 'late-2', phase_id: again.phaseId, token: again.token })).status).toBe(409);
+    expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, { ...art, name: 'late.txt', phase_id: again.phaseId, token: again.token })).status).toBe(409);
     const events = (await call('GET', `/api/v1/runs/${runId}/events`, tokens.viewer)).json.events.map((e: { type: string }) => e.type);
     expect(events).toEqual(['RUN_CREATED', 'PHASE_CLAIMED', 'PHASE_PROGRESS', 'PHASE_PROGRESS', 'PHASE_LEASE_EXPIRED', 'PHASE_FAILED', 'PHASE_CLAIMED', 'PHASE_SUCCEEDED', 'RUN_SUCCEEDED']); // the lost attempt is a failed one, retried
     // Local users authenticate with their password.
@@ -142,7 +153,7 @@ describe('ops API', () => {
     expect((await call('GET', '/api/v1/runs', undefined, undefined, 'alice:wrong password!!')).status).toBe(401);
     // Every write is audited.
     const audit = (await call('GET', '/api/v1/audit', tokens.admin)).json.audit.map((a: { action: string }) => a.action);
-    expect(audit).toEqual(expect.arrayContaining(['run.create', 'phase.complete']));
+    expect(audit).toEqual(expect.arrayContaining(['run.create', 'phase.claim', 'run.event', 'run.artifact', 'phase.complete']));
   });
 
   it('confines a workspace token to its workspace', async () => {
