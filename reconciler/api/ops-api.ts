@@ -11,6 +11,7 @@ import type { State } from '../open-state.js';
 import { StoreError } from '../state/db.js';
 import { type Auth, type Principal, type Role, ROLES, roleAtLeast } from './auth.js';
 import { readBoundedBody } from './bounded-body.js';
+import { DenialAudit } from './denial-audit.js';
 import { testConnection } from './connection-test.js';
 import { renderMetrics } from './metrics.js';
 import { buildOpenApi, type RouteDoc } from './openapi.js';
@@ -40,8 +41,22 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   const routes: RouteDoc[] = [];
   const { queue, catalog, db } = o.state;
 
-  app.onError((err, c) => {
-    if (err instanceof HttpError) return c.json({ error: err.message }, err.status);
+  const denials = new DenialAudit((d, suppressed) =>
+    catalog.audit(d.actor, d.workspace, 'request.denied', `${d.method} ${d.path}`, { status: d.status, reason: d.reason, ...(suppressed > 0 ? { suppressed_since_last: suppressed } : {}) }),
+  );
+  const deny = async (c: Context<Env>, status: 401 | 403, reason: string, p?: Principal) => {
+    // The peer address, not X-Forwarded-For: a header the sender chooses would let it pick a fresh name for every request.
+    const actor = p?.name ?? `anonymous@${remoteAddress(c) ?? 'unknown'}`;
+    const forwarded = c.req.header('x-forwarded-for');
+    o.log.warn({ method: c.req.method, path: c.req.path, status, caller: actor, ...(forwarded ? { forwarded_for: forwarded } : {}), reason }, 'request refused');
+    await denials.record({ actor, workspace: p?.workspace ?? null, method: c.req.method, path: c.req.path, status, reason: forwarded ? `${reason} (forwarded for ${forwarded.slice(0, 200)})` : reason });
+  };
+
+  app.onError(async (err, c) => {
+    if (err instanceof HttpError) {
+      if (err.status === 403) await deny(c, 403, err.message, c.get('principal'));
+      return c.json({ error: err.message }, err.status);
+    }
     if (err instanceof StoreError) {
       const status = { conflict: 409, not_found: 404, invalid: 400, forbidden: 403 }[err.code] as 409 | 404 | 400 | 403;
       return c.json({ error: err.message }, status);
@@ -67,9 +82,15 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     routes.push({ method, path, summary, role, ...extra });
     app[method](path, async (c) => {
       const p = await o.auth.authenticate(c.req.header('authorization'));
-      if (!p) return c.json({ error: 'authentication required: send Authorization: Bearer <token> or Basic credentials' }, 401, { 'WWW-Authenticate': 'Bearer, Basic realm="lakespec"' });
-      if (!roleAtLeast(p.role, role)) return c.json({ error: `this needs the ${role} role; you are ${p.role}` }, 403);
+      if (!p) {
+        await deny(c, 401, c.req.header('authorization') ? 'credentials not accepted' : 'no credentials');
+        return c.json({ error: 'authentication required: send Authorization: Bearer <token> or Basic credentials' }, 401, { 'WWW-Authenticate': 'Bearer, Basic realm="lakespec"' });
+      }
       c.set('principal', p);
+      if (!roleAtLeast(p.role, role)) {
+        await deny(c, 403, `needs the ${role} role; has ${p.role}`, p);
+        return c.json({ error: `this needs the ${role} role; you are ${p.role}` }, 403);
+      }
       return h(c, p);
     });
   };
@@ -145,8 +166,11 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
       return c.json({ status: 'unavailable', reason: 'state store unreachable' }, 503);
     }
   });
-  open('get', '/metrics', 'Prometheus metrics', async (c) => c.text(await renderMetrics(db), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
+
   open('get', '/openapi.json', 'this document', (c) => c.json(buildOpenApi(routes, o.version)));
+
+  // Metrics count runs of every workspace: any token may scrape them (Prometheus sends it as a bearer token).
+  route('get', '/metrics', 'viewer', 'Prometheus metrics (any API token; scrape with authorization credentials)', async (c) => c.text(await renderMetrics(db), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
 
   // Runs ---------------------------------------------------------------------------------------
   route('get', '/api/v1/runs', 'viewer', 'list runs (newest first)', async (c, p) => {
@@ -342,4 +366,10 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   // Deny by default: any other path or method.
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   return { app, routes };
+}
+
+/** The peer address of the request, when the Node server gives it (@hono/node-server sets env.incoming). */
+function remoteAddress(c: Context<Env>): string | undefined {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress;
 }

@@ -176,7 +176,8 @@ describe('ops API', () => {
     const doc = (await call('GET', '/openapi.json')).json;
     expect(doc.openapi).toBe('3.1.0');
     for (const r of routes) expect(doc.paths[r.path.replace(/:([a-z0-9_]+)/gi, '{$1}')]?.[r.method], `${r.method} ${r.path}`).toBeDefined();
-    const metrics = (await call('GET', '/metrics')).text;
+    expect((await call('GET', '/metrics')).status).toBe(401);
+    const metrics = (await call('GET', '/metrics', tokens.viewer)).text;
     expect(metrics).toMatch(/lakespec_runs\{status="succeeded"\} \d+/);
     expect(metrics).toContain('lakespec_queue_depth');
     expect(metrics).toMatch(/lakespec_lease_expiries_total [1-9]/);
@@ -229,5 +230,24 @@ describe('ops API', () => {
     expect((await call('POST', `/api/v1/runs/${same.json.run.id}/rerun`, tokens.operator, {})).status).toBe(201);
     const audit = (await call('GET', '/api/v1/audit', tokens.admin)).json.audit as { action: string; actor: string; details: Record<string, unknown> }[];
     expect(audit.filter((e) => e.action === 'protected.break_glass')).toEqual([expect.objectContaining({ actor: 'token:admin', details: { reason: 'INC-7 rerun of a fix', applied, commit: 'd'.repeat(40) } })]);
+  });
+
+  it('audits refused requests with who, what and why, at most 10 a minute per caller, and names the caller in the log', async () => {
+    const curious = (await new Auth(state.db).createToken('curious', 'viewer')).token;
+    expect((await call('GET', '/api/v1/audit', curious)).status).toBe(403);
+    // A flood of made-up tokens from one address, each with another X-Forwarded-For (which must not count as another caller).
+    for (let i = 0; i < 40; i++) {
+      const res = await fetch(`${base}/api/v1/runs`, { method: 'POST', headers: { authorization: 'Bearer lks_made_up', 'x-forwarded-for': `10.0.0.${i}` }, body: '{}' });
+      expect(res.status).toBe(401);
+    }
+    const rows = (await state.db.query<{ actor: string; target: string; details: { status: number; reason: string } }>("SELECT actor, target, details FROM audit_log WHERE action = 'request.denied' ORDER BY seq")).rows;
+    expect(rows.filter((r) => r.actor === 'token:curious')).toEqual([{ actor: 'token:curious', target: 'GET /api/v1/audit', details: { status: 403, reason: 'needs the admin role; has viewer' } }]);
+    // Every refusal of this file from 127.0.0.1 (the role matrix's too) shares one limit: at most 10 entries a minute.
+    const anonymous = rows.filter((r) => r.actor === 'anonymous@127.0.0.1');
+    expect(anonymous.length).toBeGreaterThan(0);
+    expect(anonymous.length).toBeLessThanOrEqual(20);
+    expect(rows.some((r) => r.actor.includes('10.0.0.'))).toBe(false);
+    expect(logs).toMatch(/"caller":"token:curious"/);
+    expect(logs).toMatch(/"caller":"anonymous@127\.0\.0\.1","forwarded_for":"10\.0\.0\.39"/);
   });
 });
