@@ -30,6 +30,9 @@ const RUN_COLUMNS = 'id, workspace_id, environment, spec_slug, git_sha, trigger,
 const PHASE_COLUMNS =
   'id, run_id, workspace_id, position, name, executor, depends_on, input, status, attempts, max_attempts, timeout_seconds, lease_expires_at, heartbeat_at, available_at, worker, started_at, finished_at, error, output';
 
+/** Lost workers a phase is requeued for without spending a retry; past that an expiry is a failed attempt. */
+export const MAX_LEASE_LOSSES = 3;
+
 export class RunQueue {
   readonly leaseSeconds: number;
   private readonly retryBaseMs: number;
@@ -166,16 +169,20 @@ export class RunQueue {
     return r.rows.map(toClaim);
   }
 
-  /** Phases whose lease ran out (their worker died or hung) go back to the queue, or fail when out of attempts. */
+  /**
+   * Phases whose lease ran out (their worker died or hung) go back to the queue with one more
+   * attempt: a lost worker does not spend the step's retries. After MAX_LEASE_LOSSES losses
+   * the expiry counts as a failed attempt like any other (retried while attempts remain).
+   */
   async reapExpiredLeases(): Promise<number> {
     return this.db.transaction(async (tx) => {
       const expired = (
-        await tx.query<Phase>(
-          `SELECT ${PHASE_COLUMNS} FROM phases WHERE status = 'running' AND lease_expires_at < now() ORDER BY lease_expires_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        await tx.query<Phase & { lease_losses: number }>(
+          `SELECT ${PHASE_COLUMNS}, lease_losses FROM phases WHERE status = 'running' AND lease_expires_at < now() ORDER BY lease_expires_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
         )
       ).rows;
       for (const p of expired) {
-        const payload = { worker: p.worker, attempt: p.attempts };
+        const payload = { worker: p.worker, attempt: p.attempts, lease_losses: p.lease_losses + 1 };
         await this.event(tx, p.run_id, p.workspace_id, {
           eventId: `${p.id}:PHASE_LEASE_EXPIRED:${p.attempts}`,
           phase: p.name,
@@ -184,7 +191,24 @@ export class RunQueue {
           message: `${p.name}: the lease of ${p.worker ?? 'its worker'} expired (attempt ${p.attempts})`,
           payload,
         });
-        await this.retryOrFail(tx, p, `lease expired (worker ${p.worker ?? 'unknown'} stopped heartbeating)`, false);
+        const error = `lease expired (worker ${p.worker ?? 'unknown'} stopped heartbeating)`;
+        if (p.lease_losses >= MAX_LEASE_LOSSES) {
+          await this.retryOrFail(tx, p, `${error}; it lost its worker ${p.lease_losses + 1} times`, false);
+          continue;
+        }
+        await tx.query(
+          `UPDATE phases SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, error = $2, max_attempts = max_attempts + 1,
+             lease_losses = lease_losses + 1, available_at = now() WHERE id = $1`,
+          [p.id, error],
+        );
+        await this.event(tx, p.run_id, p.workspace_id, {
+          eventId: `${p.id}:PHASE_RETRY_SCHEDULED:${p.attempts}`,
+          phase: p.name,
+          level: 'warn',
+          type: 'PHASE_RETRY_SCHEDULED',
+          message: `${p.name} queued again: its worker was lost (${p.lease_losses + 1} of ${MAX_LEASE_LOSSES} times; not counted as a retry)`,
+          payload: { attempt: p.attempts, lease_losses: p.lease_losses + 1, counted: false },
+        });
       }
       return expired.length;
     });

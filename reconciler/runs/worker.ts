@@ -100,9 +100,16 @@ export class Worker {
     // lanes of one slot ≈1 800/s).
     const lanes = this.concurrency === 1 ? [1] : [Math.ceil(this.concurrency / 2), Math.floor(this.concurrency / 2)];
     const prefetch = lanes.map((_, i) => Math.floor(this.prefetch / lanes.length) + (i < this.prefetch % lanes.length ? 1 : 0));
+    // Expired leases are put back on a timer too: claims reap them, but a worker whose slots
+    // are all busy claims nothing, and a dead worker's phase would wait for someone to.
+    const reaper = setInterval(() => {
+      this.queue.reapExpiredLeases().catch((e: Error) => this.log('warn', 'reaping expired leases failed', { error: e.message }));
+    }, Math.max(1000, (this.queue.leaseSeconds * 1000) / 2));
+    reaper.unref();
     try {
       await Promise.all(lanes.map((slots, i) => this.pool(until, idle, slots, prefetch[i]!)));
     } finally {
+      clearInterval(reaper);
       await unlisten?.();
     }
   }

@@ -147,7 +147,7 @@ describe('ops API', () => {
     expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...ev, event_id: 'late-2', phase_id: again.phaseId, token: again.token })).status).toBe(409);
     expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, { ...art, name: 'late.txt', phase_id: again.phaseId, token: again.token })).status).toBe(409);
     const events = (await call('GET', `/api/v1/runs/${runId}/events`, tokens.viewer)).json.events.map((e: { type: string }) => e.type);
-    expect(events).toEqual(['RUN_CREATED', 'PHASE_CLAIMED', 'PHASE_PROGRESS', 'PHASE_PROGRESS', 'PHASE_LEASE_EXPIRED', 'PHASE_FAILED', 'PHASE_CLAIMED', 'PHASE_SUCCEEDED', 'RUN_SUCCEEDED']); // the lost attempt is a failed one, retried
+    expect(events).toEqual(['RUN_CREATED', 'PHASE_CLAIMED', 'PHASE_PROGRESS', 'PHASE_PROGRESS', 'PHASE_LEASE_EXPIRED', 'PHASE_RETRY_SCHEDULED', 'PHASE_CLAIMED', 'PHASE_SUCCEEDED', 'RUN_SUCCEEDED']); // the lost worker is not a failed attempt: queued again
     // Local users authenticate with their password.
     expect((await call('GET', '/api/v1/runs', undefined, undefined, 'alice:correct horse battery')).status).toBe(200);
     expect((await call('GET', '/api/v1/runs', undefined, undefined, 'alice:wrong password!!')).status).toBe(401);

@@ -14,7 +14,9 @@ effects.on('error', () => {});
 const effect: Executor = {
   id: 'effect',
   async execute(input, ctx) {
-    const { ms = 0 } = (input ?? {}) as { ms?: number };
+    const { ms = 0, crash = false } = (input ?? {}) as { ms?: number; crash?: boolean };
+    // A step that takes its worker down with it, every time.
+    if (crash) process.kill(process.pid, 'SIGKILL');
     // Work in slices, so that cancellation and lease loss are noticed.
     for (let t = 0; t < ms; t += 50) {
       if (ctx.signal.aborted) throw ctx.signal.reason;

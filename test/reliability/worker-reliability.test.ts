@@ -104,6 +104,59 @@ describe('worker reliability on a real PostgreSQL', () => {
     }
   });
 
+  it('kill -9 with retries: 0: a lost worker does not spend the only attempt, the phase runs again and the run succeeds', async () => {
+    const { url, db, queue, artifacts } = await freshDb();
+    try {
+      const run = await queue.createRun(runInput(effectPhases(1, 4000, { maxAttempts: 1 })));
+      const a = await startWorker(url, artifacts, 'worker-a');
+      await waitFor('PHASE_STARTED', async () => (await queue.events(run.id)).some((e) => e.type === 'PHASE_STARTED'));
+      a.kill('SIGKILL');
+      await new Promise((r) => a.once('exit', r));
+      await startWorker(url, artifacts, 'worker-b');
+      const done = await waitFor('the run to finish', async () => {
+        const r = await queue.getRun(run.id);
+        return r && ['succeeded', 'failed'].includes(r.status) ? r : undefined;
+      });
+      expect(done.status).toBe('succeeded');
+      expect((await db.query<{ worker: string; attempt: number }>('SELECT worker, attempt FROM side_effects')).rows).toEqual([{ worker: 'worker-b', attempt: 2 }]);
+      const types = (await queue.events(run.id)).map((e) => e.type);
+      expect(types.filter((t) => t === 'PHASE_LEASE_EXPIRED' || t === 'PHASE_RETRY_SCHEDULED' || t === 'PHASE_FAILED')).toEqual(['PHASE_LEASE_EXPIRED', 'PHASE_RETRY_SCHEDULED']);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('a phase that kills its worker every time fails after 3 requeues instead of looping forever', async () => {
+    const { url, db, queue, artifacts } = await freshDb();
+    try {
+      const run = await queue.createRun(runInput(effectPhases(1, 0, { maxAttempts: 1, input: { crash: true } })));
+      let deaths = 0;
+      const done = await waitFor(
+        'the run to finish',
+        async () => {
+          const r = await queue.getRun(run.id);
+          if (r && ['succeeded', 'failed'].includes(r.status)) return r;
+          // A supervisor: one worker at a time, restarted when it dies.
+          if (!children.some((c) => c.exitCode === null && c.signalCode === null)) {
+            if (deaths > 8) throw new Error('still not failed after 8 lost workers');
+            if (children.length > 0) deaths++;
+            await startWorker(url, artifacts, `worker-${deaths}`);
+          }
+          return undefined;
+        },
+        120_000,
+      );
+      expect(done.status).toBe('failed');
+      const phase = (await queue.phases(run.id))[0]!;
+      expect(phase.error).toContain('it lost its worker 4 times');
+      const types = (await queue.events(run.id)).map((e) => e.type);
+      expect(types.filter((t) => t === 'PHASE_LEASE_EXPIRED')).toHaveLength(4);
+      expect(types.filter((t) => t === 'PHASE_RETRY_SCHEDULED')).toHaveLength(3);
+    } finally {
+      await db.close();
+    }
+  }, 150_000);
+
   it('PostgreSQL restarted during a run: the run completes when it returns, nothing lost', async () => {
     const { url, db, queue, artifacts } = await freshDb();
     try {

@@ -6,6 +6,7 @@ import { sql as githubChecks } from './0004-github-checks.js';
 import { sql as claimFunctions } from './0005-claim-functions.js';
 import { sql as protectedAndUntruncatable } from './0006-protected-and-untruncatable.js';
 import { sql as eventIdsPerRun } from './0007-event-ids-per-run.js';
+import { sql as leaseLosses } from './0008-lease-losses.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'claim-functions', sql: claimFunctions },
   { version: 6, name: 'protected-and-untruncatable', sql: protectedAndUntruncatable },
   { version: 7, name: 'event-ids-per-run', sql: eventIdsPerRun },
+  { version: 8, name: 'lease-losses', sql: leaseLosses },
 ];
