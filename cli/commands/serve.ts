@@ -179,12 +179,27 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
     process.once('SIGTERM', bye);
     if (mode === 'worker' && values.drain) void Promise.all(loops).then(bye, bye);
   });
-  log.info({}, 'stopping');
-  worker?.stop();
+  // Stop claiming; what runs gets the grace period to finish, then is stopped and released
+  // back to the queue (not counted as an attempt). The process exits whatever happens.
+  const grace = stopGraceMs(io.env);
+  log.info({ grace_ms: grace }, 'stopping');
+  worker?.stop(grace);
   githubApp?.stop();
   server?.close();
-  await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 10_000))]);
+  const deadline = setTimeout(() => {
+    log.error({}, 'shutdown did not finish in time; exiting anyway (leases left will expire)');
+    process.exit(1);
+  }, grace + 15_000);
+  deadline.unref();
+  await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, grace + 10_000).unref())]);
   await duck?.close().catch(() => {});
-  await state.close();
+  await state.close().catch(() => {});
+  clearTimeout(deadline);
   return EXIT.ok;
+}
+
+/** LAKESPEC_STOP_GRACE_SECONDS (default 30): how long running phases may finish after SIGTERM. */
+function stopGraceMs(env: NodeJS.ProcessEnv): number {
+  const s = Number(env.LAKESPEC_STOP_GRACE_SECONDS ?? 30);
+  return Number.isFinite(s) && s >= 0 && s <= 3600 ? s * 1000 : 30_000;
 }

@@ -55,6 +55,9 @@ export class SqlStepExecutor implements Executor {
     try {
       for (const [i, action] of step.actions.entries()) {
         if (ctx.signal.aborted) throw new ExecutionError(String(ctx.signal.reason ?? 'aborted'), false);
+        // Without a transaction each statement is a side effect of its own: it runs only
+        // while this worker holds the lease (a worker paused past its lease must not write).
+        if (!transactional) await ctx.fence();
         if (action.kind === 'sql') {
           await runSql(engine, action.sql, `${step.name} action ${i + 1}`, ctx.signal);
         } else {

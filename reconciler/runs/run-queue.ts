@@ -214,6 +214,30 @@ export class RunQueue {
     });
   }
 
+  /**
+   * Gives a running phase back to the queue (its worker is shutting down): queued again at
+   * once with one more attempt, like a lost worker, and bounded the same way.
+   */
+  async releasePhase(phaseId: string, token: string, why: string): Promise<void> {
+    if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
+    await this.db.transaction(async (tx) => {
+      const p = (await this.holding(tx, phaseId, token)) as Phase;
+      await tx.query(
+        `UPDATE phases SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, error = $2, max_attempts = max_attempts + 1,
+           lease_losses = lease_losses + 1, available_at = now() WHERE id = $1`,
+        [phaseId, why],
+      );
+      await this.event(tx, p.run_id, p.workspace_id, {
+        eventId: `${p.id}:PHASE_RETRY_SCHEDULED:${p.attempts}`,
+        phase: p.name,
+        level: 'warn',
+        type: 'PHASE_RETRY_SCHEDULED',
+        message: `${p.name} released and queued again: ${why} (not counted as a retry)`,
+        payload: { attempt: p.attempts, released: true, counted: false },
+      });
+    });
+  }
+
   /** Extends the lease. A stale token (expired, reclaimed, cancelled) is a 409 conflict. */
   async heartbeat(phaseId: string, token: string, progress?: { message: string; payload?: Record<string, unknown>; eventId?: string }): Promise<Date> {
     if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);

@@ -227,9 +227,22 @@ export class Worker {
     if (finished.length > 0) await record(0).catch(() => undefined);
   }
 
-  stop(): void {
+  /**
+   * Stops claiming. What runs may finish; with `graceMs`, what still runs after that long is
+   * stopped (its executor aborted, its engine work cancelled) and its phase released back to
+   * the queue, not counted as an attempt, so that the process can exit.
+   */
+  stop(graceMs?: number): void {
     this.stopping = true;
+    if (graceMs === undefined || this.graceTimer) return;
+    this.graceTimer = setTimeout(() => {
+      for (const { abort } of this.inflight.values()) abort.abort(new ShutdownError(`worker ${this.id} is shutting down`));
+    }, graceMs);
+    this.graceTimer.unref();
   }
+
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly inflight = new Map<string, { claim: Claim; abort: AbortController }>();
 
   /**
    * Runs one claimed phase and records its outcome; with 'defer', a success is left to the
@@ -238,6 +251,7 @@ export class Worker {
   private async execute(claim: Claim, mode: 'complete' | 'defer'): Promise<{ output?: Record<string, unknown> }> {
     const executor = this.executors.get(claim.executor)!;
     const abort = new AbortController();
+    this.inflight.set(claim.phaseId, { claim, abort });
     const lease = { phaseId: claim.phaseId, token: claim.token };
     let lost = false;
     const lose = (why: string) => {
@@ -294,6 +308,13 @@ export class Worker {
     } finally {
       clearInterval(beat);
       clearTimeout(timeout);
+      this.inflight.delete(claim.phaseId);
+    }
+    if (abort.signal.reason instanceof ShutdownError && !lost) {
+      // Stopped by the shutdown, not by the step: another worker runs it again.
+      await retryDb(() => q.releasePhase(claim.phaseId, claim.token, abort.signal.reason.message)).catch((e: Error) => this.log('warn', 'releasing a phase failed; its lease will run out', { phase: claim.phase, error: e.message }));
+      this.log('warn', 'phase released at shutdown', { phase: claim.phase, run: claim.runId });
+      return {};
     }
     if (lost) {
       this.log('warn', 'lease lost; result discarded', { phase: claim.phase, run: claim.runId });
@@ -324,6 +345,9 @@ export class Worker {
     else this.log('warn', 'heartbeat failed', { error: (e as Error).message });
   }
 }
+
+/** A worker stopping with phases still running after its grace period. */
+export class ShutdownError extends Error {}
 
 /** How long an aborted executor gets to stop its engine's work and clean up. */
 const STOP_GRACE_MS = 10_000;

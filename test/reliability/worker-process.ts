@@ -38,7 +38,7 @@ const effect: Executor = {
 await retryDb(() => migrate(db));
 await retryDb(() => effects.query('CREATE TABLE IF NOT EXISTS side_effects (phase_id uuid NOT NULL, worker text NOT NULL, attempt integer NOT NULL, at timestamptz NOT NULL DEFAULT now())'));
 const worker = new Worker(queue, [effect], { id, idleMs: 20, concurrency: Number(concurrency ?? 1), prefetch: Number(prefetch ?? 0), log: (level, msg, f) => process.stderr.write(`${level} ${msg} ${JSON.stringify(f ?? {})}\n`) });
-process.on('SIGTERM', () => worker.stop());
+process.on('SIGTERM', () => worker.stop(Number(process.env.STOP_GRACE_MS ?? 30_000)));
 process.stdout.write('ready\n');
 await worker.loop();
 await effects.end();

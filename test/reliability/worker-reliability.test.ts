@@ -40,8 +40,8 @@ async function freshDb(): Promise<{ url: string; db: Db; queue: RunQueue; artifa
   return { url, db, queue: new RunQueue(db, new LocalArtifactStore(artifacts), { leaseSeconds: 2 }), artifacts };
 }
 
-async function startWorker(url: string, artifacts: string, id: string, leaseSeconds = 2, concurrency = 1, prefetch = 0): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [SCRIPT, url, artifacts, id, String(leaseSeconds), String(concurrency), String(prefetch)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startWorker(url: string, artifacts: string, id: string, leaseSeconds = 2, concurrency = 1, prefetch = 0, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [SCRIPT, url, artifacts, id, String(leaseSeconds), String(concurrency), String(prefetch)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   logs.set(child, '');
   child.stderr!.on('data', (d: Buffer) => logs.set(child, logs.get(child) + d.toString()));
@@ -156,6 +156,58 @@ describe('worker reliability on a real PostgreSQL', () => {
       await db.close();
     }
   }, 150_000);
+
+  it('SIGTERM: the worker stops claiming, releases a phase still running after its grace period, and exits; another worker finishes it', async () => {
+    const { url, db, queue, artifacts } = await freshDb();
+    try {
+      const run = await queue.createRun(runInput(effectPhases(1, 8_000, { maxAttempts: 1 })));
+      const a = await startWorker(url, artifacts, 'worker-a', 5, 1, 0, { STOP_GRACE_MS: '2000' });
+      await waitFor('PHASE_STARTED', async () => (await queue.events(run.id)).some((e) => e.type === 'PHASE_STARTED'));
+      const t0 = Date.now();
+      a.kill('SIGTERM');
+      const code = await new Promise<number | null>((r) => a.once('exit', (c) => r(c)));
+      expect(code).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(8_000);
+      const phase = (await queue.phases(run.id))[0]!;
+      expect(phase.status).toBe('queued');
+      const released = (await queue.events(run.id)).filter((e) => e.type === 'PHASE_RETRY_SCHEDULED');
+      expect(released.map((e) => e.message)).toEqual([expect.stringContaining('released and queued again: worker worker-a is shutting down (not counted as a retry)')]);
+      await startWorker(url, artifacts, 'worker-b');
+      const done = await waitFor('the run to finish', async () => {
+        const r = await queue.getRun(run.id);
+        return r && ['succeeded', 'failed'].includes(r.status) ? r : undefined;
+      }, 60_000);
+      expect(done.status).toBe('succeeded');
+      expect((await db.query<{ worker: string }>('SELECT worker FROM side_effects')).rows).toEqual([{ worker: 'worker-b' }]);
+    } finally {
+      await db.close();
+    }
+  }, 90_000);
+
+  it('SIGSTOP past the lease, then SIGCONT: the result is dropped, and SIGTERM still ends the worker', async () => {
+    const { url, db, queue, artifacts } = await freshDb();
+    try {
+      const run = await queue.createRun(runInput(effectPhases(1, 3000, { maxAttempts: 1 })));
+      const a = await startWorker(url, artifacts, 'worker-a', 2, 1, 0, { STOP_GRACE_MS: '2000' });
+      await waitFor('PHASE_STARTED', async () => (await queue.events(run.id)).some((e) => e.type === 'PHASE_STARTED'));
+      a.kill('SIGSTOP');
+      await waitFor('the lease to be reaped', async () => {
+        await queue.reapExpiredLeases();
+        return (await queue.phases(run.id))[0]!.status === 'queued';
+      });
+      a.kill('SIGCONT');
+      await sleep(4000); // it finds the lease gone and drops attempt 1 (it may claim the phase again as attempt 2)
+      expect((await db.query('SELECT 1 FROM side_effects WHERE attempt = 1')).rowCount).toBe(0);
+      const t0 = Date.now();
+      a.kill('SIGTERM');
+      const code = await new Promise<number | null>((r) => (a.exitCode !== null ? r(a.exitCode) : a.once('exit', (c) => r(c))));
+      expect(code).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(8_000);
+      expect((await db.query('SELECT 1 FROM side_effects WHERE attempt = 1')).rowCount).toBe(0);
+    } finally {
+      await db.close();
+    }
+  }, 90_000);
 
   it('PostgreSQL restarted during a run: the run completes when it returns, nothing lost', async () => {
     const { url, db, queue, artifacts } = await freshDb();
