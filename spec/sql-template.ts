@@ -60,6 +60,26 @@ export function parseSqlTemplate(sql: string): ParsedSqlTemplate {
   return { parts: parts.slice(), refs: refs.slice(), issues, bareTables: findBareTables(sql) };
 }
 
+/** An E'…' string: a backslash escapes the next character. */
+function skipEscaped(s: string, start: number): number {
+  let i = start + 1;
+  while (i < s.length) {
+    if (s[i] === '\\') {
+      i += 2;
+      continue;
+    }
+    if (s[i] === "'") {
+      if (s[i + 1] === "'") {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    i++;
+  }
+  return s.length;
+}
+
 function skipQuoted(s: string, start: number, q: string): number {
   let i = start + 1;
   while (i < s.length) {
@@ -75,10 +95,23 @@ function skipQuoted(s: string, start: number, q: string): number {
   return s.length;
 }
 
-/** Where a literal, quoted identifier or comment starting at `i` ends; undefined when none starts there. */
+/**
+ * Where a literal, quoted identifier or comment starting at `i` ends; undefined when none
+ * starts there. Read as the engines read them, so that nothing is code to an engine while
+ * text here: E'…' strings take backslash escapes (DuckDB, PostgreSQL), and $tag$…$tag$ is a
+ * dollar-quoted string (DuckDB).
+ */
 export function endOfNonCode(sql: string, i: number): number | undefined {
   const c = sql[i];
+  if (c === "'" && (sql[i - 1] === 'E' || sql[i - 1] === 'e') && !/[A-Za-z0-9_$]/.test(sql[i - 2] ?? '')) return skipEscaped(sql, i);
   if (c === "'" || c === '"') return skipQuoted(sql, i, c);
+  if (c === '$' && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? '')) {
+    const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 66))?.[0];
+    if (tag) {
+      const end = sql.indexOf(tag, i + tag.length);
+      return end === -1 ? sql.length : end + tag.length;
+    }
+  }
   if (c === '-' && sql[i + 1] === '-') {
     const end = sql.indexOf('\n', i);
     return end === -1 ? sql.length : end;
@@ -110,13 +143,32 @@ export function blankLiterals(sql: string): string {
 }
 
 function checkSingleSelect(parts: SqlPart[], issues: SqlTemplateIssue[]): void {
-  const code = blankLiterals(parts.map((p) => (p.kind === 'text' ? p.text : ' x ')).join(''));
+  // A reference reads as a name of its own length, so that offsets stay those of the spec's text.
+  const code = blankLiterals(parts.map((p) => (p.kind === 'text' ? p.text : 'x'.padEnd(p.length))).join(''));
   const first = /^\s*\(*\s*([A-Za-z]+)/.exec(code)?.[1]?.toLowerCase();
   if (first !== 'select' && first !== 'with') {
     issues.push({ message: 'a transform is one SELECT (or WITH … SELECT) statement', offset: 0, length: Math.min(code.length, 20) });
   }
   const semi = code.replace(/;\s*$/, '').indexOf(';');
   if (semi !== -1) issues.push({ message: 'a transform holds a single statement; remove the ";"', offset: semi, length: 1 });
+  // lakespec wraps the query (INSERT … SELECT … FROM ( query ) AS src): a ")" that closes
+  // more than the query opened would end the wrapper and let the rest run outside it.
+  const unbalanced = parenthesisProblem(code);
+  if (unbalanced) issues.push(unbalanced);
+}
+
+/** The first ")" without its "(", or the last "(" left open; in code with literals and comments blanked. */
+function parenthesisProblem(code: string): SqlTemplateIssue | undefined {
+  const open: number[] = [];
+  for (let i = 0; i < code.length; i++) {
+    if (code[i] === '(') open.push(i);
+    else if (code[i] === ')') {
+      if (open.length === 0) return { message: 'this ")" closes a parenthesis the query never opened: a transform is one query, parentheses balanced', offset: i, length: 1 };
+      open.pop();
+    }
+  }
+  const last = open.at(-1);
+  return last === undefined ? undefined : { message: 'this "(" is never closed: a transform is one query, parentheses balanced', offset: last, length: 1 };
 }
 
 const AFTER = /\b(from|join)\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*){0,2})/gi;
