@@ -4,6 +4,7 @@
 // delivery is stored by its X-GitHub-Delivery id and acknowledged at once (202); the work
 // happens later from the queue, so a slow database or engine never meets GitHub's
 // 10-second limit. Events the app does not handle are acknowledged and ignored.
+import { createHash } from 'node:crypto';
 import { Webhooks } from '@octokit/webhooks';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
@@ -81,16 +82,22 @@ export function mountWebhookReceiver(app: Hono<any>, o: ReceiverOptions): void {
       return c.json({ error: 'the body is not JSON' }, 400);
     }
     const handled = isHandled(event, payload.action);
+    // The delivery id is not signed: the same signed content under another id is a replay.
+    const content = createHash('sha256').update(event).update('\n').update(read.bytes).digest('hex');
     // Stored and queued in one transaction: acknowledged means it will be worked on.
     let stored: { duplicate: boolean; status: string };
     try {
       stored = await o.db.transaction(async (tx) => {
       const r = await tx.query(
-        `INSERT INTO github_deliveries (delivery_id, event, action, installation_id, repository, payload, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (delivery_id) DO NOTHING`,
-        [delivery, event, payload.action ?? null, payload.installation?.id ?? null, payload.repository?.full_name ?? null, body, handled ? 'queued' : 'ignored'],
+        `INSERT INTO github_deliveries (delivery_id, event, action, installation_id, repository, payload, status, payload_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+        [delivery, event, payload.action ?? null, payload.installation?.id ?? null, payload.repository?.full_name ?? null, body, handled ? 'queued' : 'ignored', content],
       );
-      if (r.rowCount === 0) return { duplicate: true, status: 'duplicate' };
+      if (r.rowCount === 0) {
+        const same = (await tx.query<{ delivery_id: string }>('SELECT delivery_id FROM github_deliveries WHERE delivery_id = $1', [delivery])).rows[0];
+        if (!same) o.log.warn({ delivery, event, payload_sha256: content }, 'webhook replayed: this signed payload was already received under another delivery id; not worked on again');
+        return { duplicate: true, status: same ? 'duplicate' : 'replayed' };
+      }
       if (!handled) return { duplicate: false, status: 'ignored' };
       return { duplicate: false, status: await dispatch(tx, o, delivery, event, payload as Record<string, unknown>) };
       });

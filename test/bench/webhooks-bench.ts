@@ -35,7 +35,16 @@ function pct(xs: number[], p: number): number {
 const quiet = () => pino({ level: 'warn' }, new Writable({ write: (_c, _e, cb) => cb() }));
 
 /** Open-loop load: deliveries are sent on schedule whether or not earlier ones were answered. */
-async function load(url: string, body: string, signature: string, prefix: string): Promise<{ lat: number[]; failed: number; ids: string[] }> {
+/** One signed body per delivery, made before timing: GitHub never sends the same payload twice (a repeat is refused as a replay). */
+async function signedBodies(example: Record<string, unknown>, prefix: string): Promise<{ body: string; signature: string }[]> {
+  const signer = new Webhooks({ secret: SECRET });
+  return Promise.all(Array.from({ length: RATE * SECONDS }, async (_, i) => {
+    const body = JSON.stringify({ ...example, lakespec_bench: `${prefix}-${i}` });
+    return { body, signature: await signer.sign(body) };
+  }));
+}
+
+async function load(url: string, bodies: readonly { body: string; signature: string }[], prefix: string): Promise<{ lat: number[]; failed: number; ids: string[] }> {
   const total = RATE * SECONDS;
   const lat: number[] = [];
   const ids: string[] = [];
@@ -50,7 +59,7 @@ async function load(url: string, body: string, signature: string, prefix: string
     ids.push(id);
     const started = performance.now();
     inflight.push(
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': id, 'x-hub-signature-256': signature }, body })
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': id, 'x-hub-signature-256': bodies[i]!.signature }, body: bodies[i]!.body })
         .then(async (r) => {
           await r.arrayBuffer();
           lat.push(performance.now() - started);
@@ -67,8 +76,10 @@ async function ackBench(pgUrl: string) {
   // GitHub's example, as the app receives it: from an installation, on a repository.
   const example = structuredClone(EXAMPLES.find((g) => g.name === 'pull_request')!.examples.find((e) => e.action === 'opened')!) as Record<string, any>;
   retarget(example, 'https://github.com/octo-org/lakehouse.git');
-  const body = JSON.stringify(example);
-  const signature = await new Webhooks({ secret: SECRET }).sign(body);
+  const warmBodies = await signedBodies(example, 'warm');
+  const benchBodies = await signedBodies(example, 'bench');
+  const peerWarmBodies = await signedBodies(example, 'peer-warm');
+  const peerBodies = await signedBodies(example, 'peer');
 
   // lakespec: verify, store the delivery and queue its run in one transaction, 202.
   const tmp = mkdtempSync(join(tmpdir(), 'bench-wh-'));
@@ -79,8 +90,8 @@ async function ackBench(pgUrl: string) {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => ready({ url: `http://127.0.0.1:${info.port}/github/webhooks`, close: () => s.close() }));
   });
   // Warm up (JIT, pool) before measuring.
-  await load(lsUrl, body, signature, 'warm').catch(() => undefined);
-  const ls = await load(lsUrl, body, signature, 'bench');
+  await load(lsUrl, warmBodies, 'warm').catch(() => undefined);
+  const ls = await load(lsUrl, benchBodies, 'bench');
   const stored = (await state.db.query<{ n: number }>("SELECT count(*)::integer AS n FROM github_deliveries WHERE delivery_id LIKE 'bench-%'")).rows[0]!.n;
   const runs = (await state.db.query<{ n: number }>("SELECT count(*)::integer AS n FROM runs WHERE input_manifest->>'delivery' LIKE 'bench-%'")).rows[0]!.n;
   lsClose();
@@ -95,9 +106,9 @@ async function ackBench(pgUrl: string) {
   const server = createServer((req, res) => void middleware(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const peerUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/github/webhooks`;
-  await load(peerUrl, body, signature, 'warm');
+  await load(peerUrl, peerWarmBodies, 'warm');
   handled = 0;
-  const peer = await load(peerUrl, body, signature, 'peer');
+  const peer = await load(peerUrl, peerBodies, 'peer');
   server.close();
 
   return { ls, stored, runs, peer, peerHandled: handled };

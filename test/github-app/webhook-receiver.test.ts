@@ -88,6 +88,21 @@ describe('webhook receiver', () => {
     expect(stored).toBe(n); // one row per distinct delivery id, none for the redeliveries
   });
 
+  it('does not work on a captured payload again when it is replayed under a new delivery id', async () => {
+    const push = { ...(EXAMPLES.find((e) => e.name === 'push')!.examples[0] as object), after: 'f'.repeat(40), marker: 'replay-test' };
+    const body = JSON.stringify(push);
+    const first = await deliver('push', body);
+    expect(first.status).toBe(202);
+    const before = await count();
+    const replay = await deliver('push', body, { id: 'attacker-chosen-id' });
+    expect(replay.status).toBe(202);
+    expect(replay.json).toMatchObject({ duplicate: true, status: 'replayed' });
+    expect(await count()).toBe(before);
+    expect(logs).toContain('webhook replayed');
+    // The same body as another event is another delivery.
+    expect((await deliver('check_suite', body)).json.duplicate).toBe(false);
+  });
+
   it('acknowledges and ignores events it does not handle', async () => {
     const star = EXAMPLES.find((e) => e.name === 'star')!.examples[0]!;
     const r = await deliver('star', JSON.stringify(star));

@@ -7,6 +7,7 @@ import { sql as claimFunctions } from './0005-claim-functions.js';
 import { sql as protectedAndUntruncatable } from './0006-protected-and-untruncatable.js';
 import { sql as eventIdsPerRun } from './0007-event-ids-per-run.js';
 import { sql as leaseLosses } from './0008-lease-losses.js';
+import { sql as deliveryContent } from './0009-delivery-content.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'protected-and-untruncatable', sql: protectedAndUntruncatable },
   { version: 7, name: 'event-ids-per-run', sql: eventIdsPerRun },
   { version: 8, name: 'lease-losses', sql: leaseLosses },
+  { version: 9, name: 'delivery-content', sql: deliveryContent },
 ];
