@@ -1,12 +1,13 @@
 // Extracts an executor performs for sources the engine cannot read itself: files (for
 // Trino, which reads no local CSV) and PostgreSQL tables. Rows go into the step's staging
 // table in batches of typed literals.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import pg from 'pg';
 import type { PlanAction } from '../../compiler/index.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
 import { readCsv } from './csv-rows.js';
+import { readFileRows } from './file-rows.js';
 import { ExecutionError } from './executor.js';
 
 export type ExtractAction = Extract<PlanAction, { kind: 'extract' }>;
@@ -31,9 +32,11 @@ export async function runExtract(action: ExtractAction, ctx: ExtractContext): Pr
   let rows: (string | null)[][];
   if (action.path !== undefined) {
     const file = isAbsolute(action.path) ? action.path : join(ctx.filesRoot, action.path);
-    if (action.format && action.format !== 'csv') throw new ExecutionError(`extract of ${action.path}: only CSV files can be extracted by the executor (format ${action.format})`, true);
+    const format = action.format ?? 'csv';
+    if (format !== 'csv' && format !== 'parquet' && format !== 'json') throw new ExecutionError(`extract of ${action.path}: unknown file format ${format}`, true);
     try {
-      ({ header, rows } = readCsv(file));
+      if (!existsSync(file)) throw Object.assign(new Error(`no such file`), { code: 'ENOENT' });
+      ({ header, rows } = format === 'csv' ? readCsv(file) : await readFileRows(file, format));
     } catch (e) {
       throw new ExecutionError(`cannot read ${file} for connection ${action.connection}: ${(e as Error).message}`, (e as NodeJS.ErrnoException).code === 'ENOENT');
     }

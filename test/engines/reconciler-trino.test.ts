@@ -2,6 +2,8 @@
 // Iceberg with the state in a real PostgreSQL, evolve a table, check drift, and run the
 // Trino pipelines through the run queue with the SQL executor. The output hashes of every
 // phase equal those of the same phases on the embedded DuckDB.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
@@ -27,10 +29,10 @@ import {
 } from '../../reconciler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { useTrino } from '../harness/trino-suite.js';
+import { splitSql } from '../helpers/split-sql.js';
+import { runTrinoStep, trinoPlans } from '../helpers/trino-pipelines.js';
 import { EXAMPLES, ROOT } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 
 const root = join(EXAMPLES, 'finance');
 const suite = useTrino(['dev_lakehouse']);
@@ -140,5 +142,60 @@ describe('reconciler on Trino + Iceberg with PostgreSQL state', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(state).toEqual([['FAILED', 'USER_CANCELED']]);
+  });
+
+  it('ingests Parquet and JSON files into Trino + Iceberg (what validate accepts for Trino runs on it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lakespec-formats-'));
+    mkdirSync(join(dir, 'data'));
+    // The files, written by DuckDB: 1 000 rows with a timestamp, a decimal, a NULL and a quote.
+    const duck = await DuckDbEngine.open({ filesRoot: dir });
+    const rows = "SELECT i::BIGINT AS id, 'name ' || i || CASE WHEN i % 7 = 0 THEN ' O''Brien' ELSE '' END AS name, CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 1.25)::DECIMAL(12,2) END AS amount, TIMESTAMP '2026-01-01 00:00:00' + INTERVAL (i) MINUTE AS at FROM range(1000) t(i)";
+    await duck.run(`COPY (${rows}) TO '${join(dir, 'data', 'rows.parquet')}' (FORMAT parquet)`);
+    await duck.run(`COPY (${rows}) TO '${join(dir, 'data', 'rows.json')}' (FORMAT json)`);
+    const expected = await duck.rows(`SELECT count(*), count(amount), sum(amount)::VARCHAR, max(at)::VARCHAR, count(*) FILTER (WHERE name LIKE '%O''Brien') FROM (${rows})`);
+    await duck.close();
+    const spec = (format: string) => `apiVersion: lakespec.dev/v1
+kind: Connection
+metadata: { name: drop_${format} }
+spec: { type: files, path: data, format: ${format} }
+---
+apiVersion: lakespec.dev/v1
+kind: Dataset
+metadata: { name: raw_${format} }
+spec:
+  layer: bronze
+  columns:
+    - { name: id, type: bigint }
+    - { name: name, type: varchar }
+    - { name: amount, type: "decimal(12,2)" }
+    - { name: at, type: timestamp(6) }
+---
+apiVersion: lakespec.dev/v1
+kind: Pipeline
+metadata: { name: load_${format} }
+spec:
+  engine: trino
+  steps:
+    - { name: load, type: ingest, from: { connection: drop_${format}, path: rows.${format} }, into: raw_${format}, mode: full }
+`;
+    const files = [
+      { path: 'workspace.yaml', text: 'apiVersion: lakespec.dev/v1\nkind: Workspace\nmetadata: { name: formats }\nspec: { catalog: lakehouse, environments: { dev: {} } }\n' },
+      { path: 'parquet.yaml', text: spec('parquet') },
+      { path: 'json.yaml', text: spec('json') },
+    ];
+    const r = compile(files, { environment: 'dev', gitSha: 'abc1234', backends: ['trino'] });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    for (const a of r.artifacts.filter((x) => x.kind === 'trino.ddl')) for (const stmt of splitSql(a.content)) await suite.trino.query(stmt);
+    for (const format of ['parquet', 'json']) {
+      const plan = trinoPlans(r.artifacts).find((p) => p.pipeline === `load_${format}`)!;
+      for (const step of plan.steps) await runTrinoStep(suite.trino, step, dir);
+      const t = r.ir!.tables.find((x) => x.name === `raw_${format}`)!;
+      const got = await suite.trino.query(
+        `SELECT count(*), count(amount), CAST(sum(amount) AS varchar), CAST(max("at") AS varchar), count_if(name LIKE '%O''Brien') FROM "${t.physical.catalog}"."${t.physical.schema}"."${t.physical.table}"`,
+      );
+      const [n, amounts, sum, max, quoted] = got.rows[0]!;
+      const [en, eamounts, esum, emax, equoted] = expected[0]!;
+      expect([Number(n), Number(amounts), String(sum), String(max).slice(0, 19), Number(quoted)], format).toEqual([Number(en), Number(eamounts), String(esum), String(emax).slice(0, 19), Number(equoted)]);
+    }
   });
 });
