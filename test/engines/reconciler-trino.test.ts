@@ -149,10 +149,10 @@ describe('reconciler on Trino + Iceberg with PostgreSQL state', () => {
     mkdirSync(join(dir, 'data'));
     // The files, written by DuckDB: 1 000 rows with a timestamp, a decimal, a NULL and a quote.
     const duck = await DuckDbEngine.open({ filesRoot: dir });
-    const rows = "SELECT i::BIGINT AS id, 'name ' || i || CASE WHEN i % 7 = 0 THEN ' O''Brien' ELSE '' END AS name, CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 1.25)::DECIMAL(12,2) END AS amount, TIMESTAMP '2026-01-01 00:00:00' + INTERVAL (i) MINUTE AS at FROM range(1000) t(i)";
+    const rows = "SELECT i::BIGINT AS id, 'name ' || i || CASE WHEN i % 7 = 0 THEN ' O''Brien' ELSE '' END AS name, CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 1.25)::DECIMAL(12,2) END AS amount, TIMESTAMP '2026-01-01 00:00:00' + to_minutes(i::BIGINT) AS at FROM range(1000) t(i)";
     await duck.run(`COPY (${rows}) TO '${join(dir, 'data', 'rows.parquet')}' (FORMAT parquet)`);
     await duck.run(`COPY (${rows}) TO '${join(dir, 'data', 'rows.json')}' (FORMAT json)`);
-    const expected = await duck.rows(`SELECT count(*), count(amount), sum(amount)::VARCHAR, max(at)::VARCHAR, count(*) FILTER (WHERE name LIKE '%O''Brien') FROM (${rows})`);
+    const expected = await duck.rows(`SELECT count(*), count(amount), sum(amount)::VARCHAR, max("at")::VARCHAR, count(*) FILTER (WHERE name LIKE '%O''Brien') FROM (${rows})`);
     await duck.close();
     const spec = (format: string) => `apiVersion: lakespec.dev/v1
 kind: Connection
