@@ -5,18 +5,13 @@ import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbBackend } from '../../compiler/index.js';
 import type { LiveTable } from '../plan/catalog-state.js';
-import type { SqlEngine } from './sql-engine.js';
+import { type SqlEngine, abortError } from './sql-engine.js';
 
 export interface DuckDbEngineOptions {
   /** Folder of the catalog files; undefined keeps everything in memory. */
   dataDir?: string;
   /** Where relative file paths of files connections resolve. */
   filesRoot: string;
-}
-
-/** The signal's reason as the error (an ExecutionError for a timeout keeps its message). */
-export function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));
 }
 
 const sq = (s: string) => "'" + s.replace(/'/g, "''") + "'";

@@ -29,3 +29,8 @@ export interface SqlEngine {
   useFilesRoot?(dir: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The signal's reason as the error a statement rejects with (an ExecutionError for a timeout keeps its message). */
+export function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));
+}

@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { BasicAuth, Trino } from 'trino-client';
 import { TrinoBackend } from '../../compiler/index.js';
 import type { LiveTable } from '../plan/catalog-state.js';
-import { abortError } from './duckdb-engine.js';
-import type { SqlEngine } from './sql-engine.js';
+import { type SqlEngine, abortError } from './sql-engine.js';
 
 export interface TrinoEngineOptions {
   /** http://host:port */

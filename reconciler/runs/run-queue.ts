@@ -196,19 +196,7 @@ export class RunQueue {
           await this.retryOrFail(tx, p, `${error}; it lost its worker ${p.lease_losses + 1} times`, false);
           continue;
         }
-        await tx.query(
-          `UPDATE phases SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, error = $2, max_attempts = max_attempts + 1,
-             lease_losses = lease_losses + 1, available_at = now() WHERE id = $1`,
-          [p.id, error],
-        );
-        await this.event(tx, p.run_id, p.workspace_id, {
-          eventId: `${p.id}:PHASE_RETRY_SCHEDULED:${p.attempts}`,
-          phase: p.name,
-          level: 'warn',
-          type: 'PHASE_RETRY_SCHEDULED',
-          message: `${p.name} queued again: its worker was lost (${p.lease_losses + 1} of ${MAX_LEASE_LOSSES} times; not counted as a retry)`,
-          payload: { attempt: p.attempts, lease_losses: p.lease_losses + 1, counted: false },
-        });
+        await this.requeueUncounted(tx, p, error, `${p.name} queued again: its worker was lost (${p.lease_losses + 1} of ${MAX_LEASE_LOSSES} times; not counted as a retry)`, { lease_losses: p.lease_losses + 1 });
       }
       return expired.length;
     });
@@ -216,25 +204,31 @@ export class RunQueue {
 
   /**
    * Gives a running phase back to the queue (its worker is shutting down): queued again at
-   * once with one more attempt, like a lost worker, and bounded the same way.
+   * once with one more attempt, like a lost worker. A release counts as a loss too, so that
+   * a later expiry past the bound is a failed attempt.
    */
   async releasePhase(phaseId: string, token: string, why: string): Promise<void> {
     if (!isUuid(phaseId)) throw new StoreError('not_found', `no phase ${phaseId}`);
     await this.db.transaction(async (tx) => {
       const p = (await this.holding(tx, phaseId, token)) as Phase;
-      await tx.query(
-        `UPDATE phases SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, error = $2, max_attempts = max_attempts + 1,
-           lease_losses = lease_losses + 1, available_at = now() WHERE id = $1`,
-        [phaseId, why],
-      );
-      await this.event(tx, p.run_id, p.workspace_id, {
-        eventId: `${p.id}:PHASE_RETRY_SCHEDULED:${p.attempts}`,
-        phase: p.name,
-        level: 'warn',
-        type: 'PHASE_RETRY_SCHEDULED',
-        message: `${p.name} released and queued again: ${why} (not counted as a retry)`,
-        payload: { attempt: p.attempts, released: true, counted: false },
-      });
+      await this.requeueUncounted(tx, p, why, `${p.name} released and queued again: ${why} (not counted as a retry)`, { released: true });
+    });
+  }
+
+  /** Queues a phase again at once with one more attempt: the attempt it lost was not the step's fault. */
+  private async requeueUncounted(tx: Queryable, p: Phase, error: string, message: string, payload: Record<string, unknown>): Promise<void> {
+    await tx.query(
+      `UPDATE phases SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, error = $2, max_attempts = max_attempts + 1,
+         lease_losses = lease_losses + 1, available_at = now() WHERE id = $1`,
+      [p.id, error],
+    );
+    await this.event(tx, p.run_id, p.workspace_id, {
+      eventId: `${p.id}:PHASE_RETRY_SCHEDULED:${p.attempts}`,
+      phase: p.name,
+      level: 'warn',
+      type: 'PHASE_RETRY_SCHEDULED',
+      message,
+      payload: { attempt: p.attempts, ...payload, counted: false },
     });
   }
 

@@ -2,14 +2,14 @@
 // real Trino with Iceberg: descriptions come back from Trino's metadata as written, labels
 // and the SQL literal come back from the table unchanged, and the checks built from hostile
 // values pass (and the one that must find rows finds them) — natively and through dbt.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.js';
 import { engines } from '../harness/engines.js';
 import { useTrino } from '../harness/trino-suite.js';
-import { runDbt, writeDbtProject } from '../helpers/dbt-project.js';
+import { dbtResults, runDbt, writeDbtProject } from '../helpers/dbt-project.js';
 import { LITERAL, hostileCsv, hostileProject, hostileStrings } from '../helpers/hostile-text.js';
 import { splitSql } from '../helpers/split-sql.js';
 import { runTrinoStep, trinoPlans } from '../helpers/trino-pipelines.js';
@@ -57,8 +57,7 @@ describe('hostile spec text on Trino', () => {
       const env = { LAKESPEC_DBT_TARGET: 'trino', LAKESPEC_TRINO_HOST: '127.0.0.1', LAKESPEC_TRINO_PORT: String(suite.trino.port), LAKESPEC_TRINO_USER: 'lakespec' };
       const build = await runDbt(engines().dbt, ['build'], project, env);
       expect(build.status, build.output.slice(-4000)).toBe(0);
-      const results = JSON.parse(readFileSync(join(project, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
-      const by = (s: string) => results.results.filter((x) => x.status === s).map((x) => x.unique_id.split('.')[2]);
+      const by = dbtResults(project);
       expect(by('error')).toEqual([]);
       expect(by('fail')).toEqual([]);
       expect(by('warn')).toEqual(['clean__groups_hostile']);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, readPipelinePlans } from '../../compiler/index.js';
 import { engines } from '../harness/engines.js';
-import { runDbt, writeDbtProject } from '../helpers/dbt-project.js';
+import { dbtResults, runDbt, writeDbtProject } from '../helpers/dbt-project.js';
 import { createTables, openDuck, runPipelines } from '../helpers/duckdb-pipelines.js';
 import { LITERAL, hostileCsv, hostileProject, hostileStrings } from '../helpers/hostile-text.js';
 
@@ -83,8 +83,7 @@ describe('hostile spec text', () => {
       expect(parse.status, parse.output.slice(-4000)).toBe(0);
       const build = await runDbt(e.dbt, ['build'], project, env);
       expect(build.status, build.output.slice(-4000)).toBe(0);
-      const results = JSON.parse(readFileSync(join(project, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
-      const by = (s: string) => results.results.filter((x) => x.status === s).map((x) => x.unique_id.split('.')[2]);
+      const by = dbtResults(project);
       expect(by('error')).toEqual([]);
       expect(by('fail')).toEqual([]);
       expect(by('warn')).toEqual(['clean__groups_hostile']);

@@ -3,7 +3,7 @@
 // reads, and a synchronous spawn would stop reading them; once a pipe is full the engine
 // blocks on its log and dbt waits on the engine forever.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Artifact } from '../../compiler/index.js';
 
@@ -33,4 +33,10 @@ export function runDbt(dbt: string, args: string[], project: string, env: NodeJS
     child.on('error', reject);
     child.on('close', (code) => resolve({ status: code ?? 1, output }));
   });
+}
+
+/** The names of the nodes in target/run_results.json that ended with `status` (pass, warn, fail, error …). */
+export function dbtResults(project: string): (status: string) => string[] {
+  const results = JSON.parse(readFileSync(join(project, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+  return (status) => results.results.filter((x) => x.status === status).map((x) => x.unique_id.split('.')[2]!);
 }

@@ -62,6 +62,14 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
   }
 }
 
+/** Waits until the run has succeeded or failed, and returns it. */
+function runFinished(queue: RunQueue, runId: string, what = 'the run to finish', timeoutMs?: number) {
+  return waitFor(what, async () => {
+    const r = await queue.getRun(runId);
+    return r && ['succeeded', 'failed'].includes(r.status) ? r : undefined;
+  }, timeoutMs);
+}
+
 const effectPhases = (count: number, ms: number, extra: Partial<PhaseSpec> = {}): PhaseSpec[] =>
   Array.from({ length: count }, (_, i) => ({ name: `p${String(i).padStart(3, '0')}`, executor: 'effect', input: { ms }, maxAttempts: 3, timeoutSeconds: 60, ...extra }));
 
@@ -83,10 +91,7 @@ describe('worker reliability on a real PostgreSQL', () => {
       a.kill('SIGKILL');
       await new Promise((r) => a.once('exit', r));
       await startWorker(url, artifacts, 'worker-b');
-      const done = await waitFor('the run to finish', async () => {
-        const r = await queue.getRun(run.id);
-        return r && ['succeeded', 'failed'].includes(r.status) ? r : undefined;
-      });
+      const done = await runFinished(queue, run.id, 'the run to finish');
       expect(done.status).toBe('succeeded');
       // The side effect happened once, by the second worker.
       const effects = (await db.query<{ worker: string; attempt: number }>('SELECT worker, attempt FROM side_effects')).rows;
@@ -113,10 +118,7 @@ describe('worker reliability on a real PostgreSQL', () => {
       a.kill('SIGKILL');
       await new Promise((r) => a.once('exit', r));
       await startWorker(url, artifacts, 'worker-b');
-      const done = await waitFor('the run to finish', async () => {
-        const r = await queue.getRun(run.id);
-        return r && ['succeeded', 'failed'].includes(r.status) ? r : undefined;
-      });
+      const done = await runFinished(queue, run.id, 'the run to finish');
       expect(done.status).toBe('succeeded');
       expect((await db.query<{ worker: string; attempt: number }>('SELECT worker, attempt FROM side_effects')).rows).toEqual([{ worker: 'worker-b', attempt: 2 }]);
       const types = (await queue.events(run.id)).map((e) => e.type);
@@ -173,10 +175,7 @@ describe('worker reliability on a real PostgreSQL', () => {
       const released = (await queue.events(run.id)).filter((e) => e.type === 'PHASE_RETRY_SCHEDULED');
       expect(released.map((e) => e.message)).toEqual([expect.stringContaining('released and queued again: worker worker-a is shutting down (not counted as a retry)')]);
       await startWorker(url, artifacts, 'worker-b');
-      const done = await waitFor('the run to finish', async () => {
-        const r = await queue.getRun(run.id);
-        return r && ['succeeded', 'failed'].includes(r.status) ? r : undefined;
-      }, 60_000);
+      const done = await runFinished(queue, run.id, 'the run to finish', 60_000);
       expect(done.status).toBe('succeeded');
       expect((await db.query<{ worker: string }>('SELECT worker FROM side_effects')).rows).toEqual([{ worker: 'worker-b' }]);
     } finally {
@@ -216,10 +215,7 @@ describe('worker reliability on a real PostgreSQL', () => {
       await startWorker(url, artifacts, 'steady', 10);
       await waitFor('two phases to succeed', async () => (await db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM phases WHERE run_id = $1 AND status = 'succeeded'`, [run.id])).rows[0]!.n >= 2);
       await server.restart(1500);
-      const done = await waitFor('the run to finish after the restart', async () => {
-        const r = await queue.getRun(run.id);
-        return r && ['succeeded', 'failed'].includes(r.status) ? r : undefined;
-      }, 90_000);
+      const done = await runFinished(queue, run.id, 'the run to finish after the restart', 90_000);
       expect(done.status).toBe('succeeded');
       const effects = await sideEffects(db);
       expect(effects.size).toBe(8);
