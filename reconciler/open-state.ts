@@ -8,6 +8,7 @@ import type { Db } from './state/db.js';
 import { migrate } from './state/migrate.js';
 import { openPostgres } from './state/pg-db.js';
 import { openPglite } from './state/pglite-db.js';
+import { ScopedDb } from './state/scoped-db.js';
 
 export interface StateOptions {
   /** postgres://… — a PostgreSQL server; otherwise the embedded PGlite store. */
@@ -18,31 +19,42 @@ export interface StateOptions {
   artifactsDir?: string;
 }
 
-export interface State {
-  db: Db;
+/** The stores as one workspace sees them (or every workspace, for `null`). */
+export interface ScopedState {
+  /** Row-level security holds on every statement (state/scoped-db.ts). */
+  db: ScopedDb;
   queue: RunQueue;
   catalog: CatalogStore;
   artifacts: ArtifactStore;
+}
+
+export interface State extends ScopedState {
   describe: string;
+  /** The same stores limited to one workspace: what a request or a claim of that workspace uses. */
+  scoped(workspace: string | null): ScopedState;
   close(): Promise<void>;
 }
 
 export async function openState(options: StateOptions): Promise<State> {
-  const db = options.databaseUrl ? openPostgres(options.databaseUrl) : await openPglite(join(options.dir, 'state'));
+  const owner: Db = options.databaseUrl ? openPostgres(options.databaseUrl) : await openPglite(join(options.dir, 'state'));
   try {
-    await migrate(db);
+    await migrate(owner);
   } catch (e) {
-    await db.close().catch(() => {});
+    await owner.close().catch(() => {});
     throw e;
   }
   const artifacts = new LocalArtifactStore(options.artifactsDir ?? join(options.dir, 'artifacts'));
+  // Past the migrations, nothing uses the owner's session: every statement runs under the
+  // row-level security of the application's role.
+  const view = (workspace: string | null): ScopedState => {
+    const scoped = ScopedDb.over(owner, workspace);
+    return { db: scoped, queue: new RunQueue(scoped, artifacts, options.queue), catalog: new CatalogStore(scoped), artifacts };
+  };
   return {
-    db,
-    queue: new RunQueue(db, artifacts, options.queue),
-    catalog: new CatalogStore(db),
-    artifacts,
+    ...view(null),
+    scoped: view,
     describe: options.databaseUrl ? `PostgreSQL ${redactUrl(options.databaseUrl)}` : `PGlite ${join(options.dir, 'state')}`,
-    close: () => db.close(),
+    close: () => owner.close(),
   };
 }
 

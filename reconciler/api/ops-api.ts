@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { isUuid } from '../runs/run-queue.js';
 import { isLifecycleEvent } from '../runs/run-types.js';
-import type { State } from '../open-state.js';
+import type { ScopedState, State } from '../open-state.js';
 import { StoreError } from '../state/db.js';
 import { type Auth, type Principal, type Role, ROLES, roleAtLeast } from './auth.js';
 import { readBoundedBody } from './bounded-body.js';
@@ -17,7 +17,8 @@ import { renderMetrics } from './metrics.js';
 import { buildOpenApi, type RouteDoc } from './openapi.js';
 
 type Env = { Variables: { principal: Principal } };
-type Handler = (c: Context<Env>, p: Principal) => Promise<Response>;
+/** `s`: the stores as the principal's workspace sees them (row-level security holds on every statement). */
+type Handler = (c: Context<Env>, p: Principal, s: ScopedState) => Promise<Response>;
 
 export interface OpsApiOptions {
   state: State;
@@ -39,7 +40,9 @@ class HttpError extends Error {
 export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteDoc[] } {
   const app = new Hono<Env>();
   const routes: RouteDoc[] = [];
-  const { queue, catalog, db } = o.state;
+  // The server's own records (audit, denials) go through the store as a whole; everything a
+  // request reads or changes goes through its principal's workspace (route() below).
+  const { catalog } = o.state;
 
   const denials = new DenialAudit((d, suppressed) =>
     catalog.audit(d.actor, d.workspace, 'request.denied', `${d.method} ${d.path}`, { status: d.status, reason: d.reason, ...(suppressed > 0 ? { suppressed_since_last: suppressed } : {}) }),
@@ -91,7 +94,7 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
         await deny(c, 403, `needs the ${role} role; has ${p.role}`, p);
         return c.json({ error: `this needs the ${role} role; you are ${p.role}` }, 403);
       }
-      return h(c, p);
+      return h(c, p, o.state.scoped(p.workspace));
     });
   };
 
@@ -107,13 +110,13 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     }
   };
   /** A run the principal may see; another workspace's run is "not found" (its existence is not revealed). */
-  const visibleRun = async (p: Principal, id: string) => {
-    const run = isUuid(id) ? await queue.getRun(id) : undefined;
+  const visibleRun = async (s: ScopedState, p: Principal, id: string) => {
+    const run = isUuid(id) ? await s.queue.getRun(id) : undefined;
     if (!run || (p.workspace !== null && run.workspace_id !== p.workspace)) throw new HttpError(404, `no run ${id}`);
     return run;
   };
-  const visiblePhase = async (p: Principal, id: string) => {
-    const r = isUuid(id) ? (await db.query<{ run_id: string; workspace_id: string }>('SELECT run_id, workspace_id FROM phases WHERE id = $1', [id])).rows[0] : undefined;
+  const visiblePhase = async (s: ScopedState, p: Principal, id: string) => {
+    const r = isUuid(id) ? (await s.db.query<{ run_id: string; workspace_id: string }>('SELECT run_id, workspace_id FROM phases WHERE id = $1', [id])).rows[0] : undefined;
     if (!r || (p.workspace !== null && r.workspace_id !== p.workspace)) throw new HttpError(404, `no phase ${id}`);
     return r;
   };
@@ -126,8 +129,8 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
    * A protected environment runs only the commit last applied to it (from its default
    * branch). An admin may break glass with a reason, which is audited.
    */
-  const assertProtectedRun = async (p: Principal, workspace: string, environment: string, gitSha: string, breakGlass: unknown) => {
-    const dep = await catalog.latestDeployment(workspace, environment);
+  const assertProtectedRun = async (s: ScopedState, p: Principal, workspace: string, environment: string, gitSha: string, breakGlass: unknown) => {
+    const dep = await s.catalog.latestDeployment(workspace, environment);
     if (!dep?.protected || dep.git_sha === gitSha) return;
     const why = `environment ${environment} is protected: runs there use the commit applied to it from the default branch (${dep.git_sha.slice(0, 12)}), not ${gitSha.slice(0, 12)}`;
     if (breakGlass === undefined) throw new HttpError(403, `${why}. An admin can override this with "break_glass": { "reason": "…" } (audited).`);
@@ -160,7 +163,7 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   // Open endpoints ---------------------------------------------------------------------------
   open('get', '/healthz', 'liveness and state store reachability', async (c) => {
     try {
-      await db.query('SELECT 1');
+      await o.state.db.query('SELECT 1');
       return c.json({ status: 'ok' });
     } catch {
       return c.json({ status: 'unavailable', reason: 'state store unreachable' }, 503);
@@ -170,15 +173,15 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   open('get', '/openapi.json', 'this document', (c) => c.json(buildOpenApi(routes, o.version)));
 
   // Metrics count runs of every workspace: any token may scrape them (Prometheus sends it as a bearer token).
-  route('get', '/metrics', 'viewer', 'Prometheus metrics (any API token; scrape with authorization credentials)', async (c) => c.text(await renderMetrics(db), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
+  route('get', '/metrics', 'viewer', 'Prometheus metrics (any API token; scrape with authorization credentials)', async (c, _p, s) => c.text(await renderMetrics(s.db), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
 
   // Runs ---------------------------------------------------------------------------------------
-  route('get', '/api/v1/runs', 'viewer', 'list runs (newest first)', async (c, p) => {
+  route('get', '/api/v1/runs', 'viewer', 'list runs (newest first)', async (c, p, s) => {
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? 50) || 50));
     const ws = scopeWorkspace(p, c.req.query('workspace'));
-    return c.json({ runs: await queue.listRuns({ ...(ws ? { workspace: ws } : {}), ...(c.req.query('status') ? { status: c.req.query('status')! } : {}), limit }) });
+    return c.json({ runs: await s.queue.listRuns({ ...(ws ? { workspace: ws } : {}), ...(c.req.query('status') ? { status: c.req.query('status')! } : {}), limit }) });
   });
-  route('post', '/api/v1/runs', 'operator', 'create a run with its phases', async (c, p) => {
+  route('post', '/api/v1/runs', 'operator', 'create a run with its phases', async (c, p, s) => {
     const b = await body<{ workspace?: string; environment?: string; spec_slug?: string; git_sha?: string; trigger?: string; phases?: unknown; input_manifest?: unknown; break_glass?: unknown }>(c);
     const ws = str(scopeWorkspace(p, b.workspace), 'workspace');
     if (!Array.isArray(b.phases)) throw new HttpError(400, 'phases must be an array of { name, executor, depends_on?, input, max_attempts?, timeout_seconds? }');
@@ -193,46 +196,46 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     const gitSha = str(b.git_sha, 'git_sha', 64);
     if (!/^[0-9a-f]{7,64}$/.test(gitSha)) throw new HttpError(400, 'git_sha must be a hexadecimal commit id');
     const environment = str(b.environment, 'environment');
-    await assertProtectedRun(p, ws, environment, gitSha, b.break_glass);
-    const run = await queue.createRun({ workspace: ws, environment, specSlug: str(b.spec_slug, 'spec_slug'), gitSha, trigger: b.trigger ?? 'api', requester: p.name, phases, inputManifest: b.input_manifest ?? {} });
+    await assertProtectedRun(s, p, ws, environment, gitSha, b.break_glass);
+    const run = await s.queue.createRun({ workspace: ws, environment, specSlug: str(b.spec_slug, 'spec_slug'), gitSha, trigger: b.trigger ?? 'api', requester: p.name, phases, inputManifest: b.input_manifest ?? {} });
     await audit(p, ws, 'run.create', run.id, { spec_slug: run.spec_slug, git_sha: run.git_sha });
     return c.json({ run }, 201);
   });
-  route('get', '/api/v1/runs/:id', 'viewer', 'a run with its phases', async (c, p) => {
-    const run = await visibleRun(p, param(c, 'id'));
-    return c.json({ run, phases: await queue.phases(run.id) });
+  route('get', '/api/v1/runs/:id', 'viewer', 'a run with its phases', async (c, p, s) => {
+    const run = await visibleRun(s, p, param(c, 'id'));
+    return c.json({ run, phases: await s.queue.phases(run.id) });
   });
-  route('get', '/api/v1/runs/:id/events', 'viewer', 'a run\'s events in order (after=seq for more)', async (c, p) => {
-    const run = await visibleRun(p, param(c, 'id'));
-    return c.json({ events: await queue.events(run.id, Number(c.req.query('after') ?? 0) || 0) });
+  route('get', '/api/v1/runs/:id/events', 'viewer', 'a run\'s events in order (after=seq for more)', async (c, p, s) => {
+    const run = await visibleRun(s, p, param(c, 'id'));
+    return c.json({ events: await s.queue.events(run.id, Number(c.req.query('after') ?? 0) || 0) });
   });
-  route('get', '/api/v1/runs/:id/artifacts', 'viewer', 'a run\'s artifacts', async (c, p) => {
-    const run = await visibleRun(p, param(c, 'id'));
-    return c.json({ artifacts: await queue.runArtifacts(run.id) });
+  route('get', '/api/v1/runs/:id/artifacts', 'viewer', 'a run\'s artifacts', async (c, p, s) => {
+    const run = await visibleRun(s, p, param(c, 'id'));
+    return c.json({ artifacts: await s.queue.runArtifacts(run.id) });
   });
-  route('post', '/api/v1/runs/:id/cancel', 'operator', 'cancel a run', async (c, p) => {
-    const run = await visibleRun(p, param(c, 'id'));
+  route('post', '/api/v1/runs/:id/cancel', 'operator', 'cancel a run', async (c, p, s) => {
+    const run = await visibleRun(s, p, param(c, 'id'));
     const b = await body<{ reason?: string }>(c).catch(() => ({}) as { reason?: string });
-    const out = await queue.cancelRun(run.id, p.name, b.reason ?? 'cancelled');
+    const out = await s.queue.cancelRun(run.id, p.name, b.reason ?? 'cancelled');
     await audit(p, run.workspace_id, 'run.cancel', run.id);
     return c.json({ run: out });
   });
-  route('post', '/api/v1/runs/:id/rerun', 'operator', 'run the same phases again as a new run', async (c, p) => {
-    const run = await visibleRun(p, param(c, 'id'));
+  route('post', '/api/v1/runs/:id/rerun', 'operator', 'run the same phases again as a new run', async (c, p, s) => {
+    const run = await visibleRun(s, p, param(c, 'id'));
     const b = await body<{ break_glass?: unknown }>(c).catch(() => ({}) as { break_glass?: unknown });
-    await assertProtectedRun(p, run.workspace_id, run.environment, run.git_sha, b.break_glass);
-    const out = await queue.rerun(run.id, p.name);
+    await assertProtectedRun(s, p, run.workspace_id, run.environment, run.git_sha, b.break_glass);
+    const out = await s.queue.rerun(run.id, p.name);
     await audit(p, run.workspace_id, 'run.rerun', out.id, { rerun_of: run.id });
     return c.json({ run: out }, 201);
   });
-  route('post', '/api/v1/runs/:id/events', 'operator', "append an event under the phase's lease (a repeated event_id in the run is ignored)", async (c, p) => {
-    const run = await visibleRun(p, param(c, 'id'));
+  route('post', '/api/v1/runs/:id/events', 'operator', "append an event under the phase's lease (a repeated event_id in the run is ignored)", async (c, p, s) => {
+    const run = await visibleRun(s, p, param(c, 'id'));
     const b = await body<{ event_id?: string; phase?: string; level?: 'debug' | 'info' | 'warn' | 'error'; type?: string; message?: string; payload?: Record<string, unknown>; phase_id?: string; token?: string; admin_reason?: string }>(c);
     if (b.level !== undefined && !['debug', 'info', 'warn', 'error'].includes(b.level)) throw new HttpError(400, 'level must be debug, info, warn or error');
     const type = str(b.type, 'type', 64);
     if (isLifecycleEvent(type)) throw new HttpError(400, `${type} is written by the queue itself; report progress as PHASE_PROGRESS, or use a type of your own`);
     const lease = leaseOf(p, b, 'events');
-    const created = await queue.appendEvent(
+    const created = await s.queue.appendEvent(
       run.id,
       { eventId: str(b.event_id, 'event_id'), type, message: str(b.message, 'message', 10_000), ...(b.phase ? { phase: b.phase } : {}), ...(b.level ? { level: b.level } : {}), ...(b.payload ? { payload: b.payload } : {}) },
       lease,
@@ -240,14 +243,14 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     if (created) await audit(p, run.workspace_id, lease ? 'run.event' : 'run.event.admin', run.id, { event_id: b.event_id, type, ...(lease ? { phase_id: lease.phaseId } : { reason: b.admin_reason }) });
     return c.json({ created }, created ? 201 : 200);
   });
-  route('post', '/api/v1/runs/:id/artifacts', 'operator', 'register an artifact (digest verified, stored once)', async (c, p) => {
-    const run = await visibleRun(p, param(c, 'id'));
+  route('post', '/api/v1/runs/:id/artifacts', 'operator', 'register an artifact (digest verified, stored once)', async (c, p, s) => {
+    const run = await visibleRun(s, p, param(c, 'id'));
     // Artifacts are at most 64 MB, sent as base64 (4/3 of that) inside JSON.
     const b = await body<{ phase?: string; name?: string; kind?: string; media_type?: string; sha256?: string; content_base64?: string; phase_id?: string; token?: string }>(c, 90 * 1024 * 1024);
     const bytes = Buffer.from(str(b.content_base64, 'content_base64', 64 * 1024 * 1024), 'base64');
     const lease = b.phase_id && b.token ? { phaseId: str(b.phase_id, 'phase_id'), token: str(b.token, 'token') } : undefined;
     if (!lease) throw new HttpError(400, "phase_id and token (the phase's lease) are required: artifacts are registered by the worker that holds the phase");
-    const r = await queue.registerArtifact(
+    const r = await s.queue.registerArtifact(
       run.id,
       { name: str(b.name, 'name'), kind: str(b.kind, 'kind', 64), bytes, ...(b.phase ? { phase: b.phase } : {}), ...(b.media_type ? { mediaType: b.media_type } : {}), ...(b.sha256 ? { sha256: b.sha256 } : {}) },
       lease,
@@ -257,73 +260,73 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   });
 
   // Claims and leases ---------------------------------------------------------------------------
-  route('post', '/api/v1/claims', 'operator', 'claim the next runnable phase (204 when none)', async (c, p) => {
+  route('post', '/api/v1/claims', 'operator', 'claim the next runnable phase (204 when none)', async (c, p, s) => {
     const b = await body<{ worker?: string; executors?: string[] }>(c);
     // A workspace-limited credential only ever claims its own workspace's phases.
-    const claim = await queue.claim(str(b.worker, 'worker'), Array.isArray(b.executors) ? b.executors.map(String) : undefined, p.workspace);
+    const claim = await s.queue.claim(str(b.worker, 'worker'), Array.isArray(b.executors) ? b.executors.map(String) : undefined, p.workspace);
     if (!claim) return c.body(null, 204);
     await audit(p, claim.run.workspace_id, 'phase.claim', claim.phaseId, { run: claim.runId, phase: claim.phase, worker: b.worker, attempt: claim.attempt });
     return c.json({ claim });
   });
-  route('post', '/api/v1/phases/:id/heartbeat', 'operator', 'extend the lease (409 when the token no longer holds it)', async (c, p) => {
+  route('post', '/api/v1/phases/:id/heartbeat', 'operator', 'extend the lease (409 when the token no longer holds it)', async (c, p, s) => {
     const id = param(c, 'id');
-    await visiblePhase(p, id);
+    await visiblePhase(s, p, id);
     const b = await body<{ token?: string; message?: string; payload?: Record<string, unknown> }>(c);
-    const until = await queue.heartbeat(id, str(b.token, 'token'), b.message ? { message: b.message, ...(b.payload ? { payload: b.payload } : {}) } : undefined);
+    const until = await s.queue.heartbeat(id, str(b.token, 'token'), b.message ? { message: b.message, ...(b.payload ? { payload: b.payload } : {}) } : undefined);
     return c.json({ lease_expires_at: until });
   });
-  route('post', '/api/v1/phases/:id/complete', 'operator', 'complete a phase with its output', async (c, p) => {
+  route('post', '/api/v1/phases/:id/complete', 'operator', 'complete a phase with its output', async (c, p, s) => {
     const id = param(c, 'id');
-    const ph = await visiblePhase(p, id);
+    const ph = await visiblePhase(s, p, id);
     const b = await body<{ token?: string; output?: unknown }>(c);
-    const out = await queue.completePhase(id, str(b.token, 'token'), b.output ?? {});
+    const out = await s.queue.completePhase(id, str(b.token, 'token'), b.output ?? {});
     await audit(p, ph.workspace_id, 'phase.complete', id);
     return c.json({ phase: out });
   });
-  route('post', '/api/v1/phases/:id/fail', 'operator', 'fail a phase (retried unless terminal)', async (c, p) => {
+  route('post', '/api/v1/phases/:id/fail', 'operator', 'fail a phase (retried unless terminal)', async (c, p, s) => {
     const id = param(c, 'id');
-    const ph = await visiblePhase(p, id);
+    const ph = await visiblePhase(s, p, id);
     const b = await body<{ token?: string; error?: string; terminal?: boolean }>(c);
-    const out = await queue.failPhase(id, str(b.token, 'token'), str(b.error, 'error', 10_000), { terminal: b.terminal === true });
+    const out = await s.queue.failPhase(id, str(b.token, 'token'), str(b.error, 'error', 10_000), { terminal: b.terminal === true });
     await audit(p, ph.workspace_id, 'phase.fail', id, { terminal: b.terminal === true });
     return c.json({ phase: out });
   });
 
   // Artifacts and catalog reads ------------------------------------------------------------------
-  route('get', '/api/v1/artifacts/:sha256', 'viewer', 'an artifact\'s bytes', async (c, p) => {
+  route('get', '/api/v1/artifacts/:sha256', 'viewer', 'an artifact\'s bytes', async (c, p, s) => {
     const sha = param(c, 'sha256');
     if (!/^[0-9a-f]{64}$/.test(sha)) throw new HttpError(400, 'not a sha256 digest');
-    const link = (await db.query<{ media_type: string }>(`SELECT a.media_type FROM artifacts a JOIN run_artifacts ra USING (sha256) WHERE a.sha256 = $1 AND ($2::text IS NULL OR ra.workspace_id = $2) LIMIT 1`, [sha, p.workspace])).rows[0];
+    const link = (await s.db.query<{ media_type: string }>(`SELECT a.media_type FROM artifacts a JOIN run_artifacts ra USING (sha256) WHERE a.sha256 = $1 AND ($2::text IS NULL OR ra.workspace_id = $2) LIMIT 1`, [sha, p.workspace])).rows[0];
     const bytes = link ? await o.state.artifacts.get(sha) : undefined;
     if (!link || !bytes) throw new HttpError(404, `no artifact ${sha}`);
     return c.body(Buffer.from(bytes), 200, { 'Content-Type': link.media_type, ETag: `"${sha}"`, 'Cache-Control': 'public, max-age=31536000, immutable' });
   });
-  route('get', '/api/v1/deployments', 'viewer', 'deployments (newest first)', async (c, p) => {
-    return c.json({ deployments: await catalog.deployments(scopeWorkspace(p, c.req.query('workspace')), Math.min(1000, Number(c.req.query('limit') ?? 50) || 50)) });
+  route('get', '/api/v1/deployments', 'viewer', 'deployments (newest first)', async (c, p, s) => {
+    return c.json({ deployments: await s.catalog.deployments(scopeWorkspace(p, c.req.query('workspace')), Math.min(1000, Number(c.req.query('limit') ?? 50) || 50)) });
   });
-  route('get', '/api/v1/deployments/:id/plan', 'viewer', 'the plan (stages) a deployment applied', async (c, p) => {
+  route('get', '/api/v1/deployments/:id/plan', 'viewer', 'the plan (stages) a deployment applied', async (c, p, s) => {
     const id = param(c, 'id');
-    const d = isUuid(id) ? (await db.query<{ workspace_id: string; stages: unknown; status: string; git_sha: string; environment: string }>('SELECT workspace_id, stages, status, git_sha, environment FROM deployments WHERE id = $1', [id])).rows[0] : undefined;
+    const d = isUuid(id) ? (await s.db.query<{ workspace_id: string; stages: unknown; status: string; git_sha: string; environment: string }>('SELECT workspace_id, stages, status, git_sha, environment FROM deployments WHERE id = $1', [id])).rows[0] : undefined;
     if (!d || (p.workspace !== null && d.workspace_id !== p.workspace)) throw new HttpError(404, `no deployment ${id}`);
     return c.json({ deployment: id, workspace: d.workspace_id, environment: d.environment, git_sha: d.git_sha, status: d.status, stages: d.stages });
   });
-  route('get', '/api/v1/workspaces', 'viewer', 'workspaces', async (c, p) => {
-    const rows = (await db.query<{ id: string; created_at: Date }>('SELECT id, created_at FROM workspaces WHERE ($1::text IS NULL OR id = $1) ORDER BY id', [p.workspace])).rows;
+  route('get', '/api/v1/workspaces', 'viewer', 'workspaces', async (c, p, s) => {
+    const rows = (await s.db.query<{ id: string; created_at: Date }>('SELECT id, created_at FROM workspaces WHERE ($1::text IS NULL OR id = $1) ORDER BY id', [p.workspace])).rows;
     return c.json({ workspaces: rows });
   });
-  route('get', '/api/v1/datasets', 'viewer', 'the dataset catalog as applied', async (c, p) => {
+  route('get', '/api/v1/datasets', 'viewer', 'the dataset catalog as applied', async (c, p, s) => {
     const ws = scopeWorkspace(p, c.req.query('workspace'));
-    const rows = (await db.query(`SELECT workspace_id, environment, name, physical_name, owner, layer, format, location, tags, schema, fingerprint, updated_at FROM datasets WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR environment = $2) ORDER BY workspace_id, environment, name`, [ws ?? null, c.req.query('environment') ?? null])).rows;
+    const rows = (await s.db.query(`SELECT workspace_id, environment, name, physical_name, owner, layer, format, location, tags, schema, fingerprint, updated_at FROM datasets WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR environment = $2) ORDER BY workspace_id, environment, name`, [ws ?? null, c.req.query('environment') ?? null])).rows;
     return c.json({ datasets: rows });
   });
-  route('get', '/api/v1/connections', 'viewer', 'connections (secret references only)', async (c, p) => {
+  route('get', '/api/v1/connections', 'viewer', 'connections (secret references only)', async (c, p, s) => {
     const ws = scopeWorkspace(p, c.req.query('workspace'));
-    const rows = (await db.query(`SELECT workspace_id, environment, name, type, config, secret_refs, updated_at FROM connections WHERE ($1::text IS NULL OR workspace_id = $1) ORDER BY workspace_id, environment, name`, [ws ?? null])).rows;
+    const rows = (await s.db.query(`SELECT workspace_id, environment, name, type, config, secret_refs, updated_at FROM connections WHERE ($1::text IS NULL OR workspace_id = $1) ORDER BY workspace_id, environment, name`, [ws ?? null])).rows;
     return c.json({ connections: rows });
   });
-  route('post', '/api/v1/connections/:workspace/:environment/:name/test', 'operator', 'test a connection with its secrets resolved here', async (c, p) => {
+  route('post', '/api/v1/connections/:workspace/:environment/:name/test', 'operator', 'test a connection with its secrets resolved here', async (c, p, s) => {
     const ws = scopeWorkspace(p, param(c, 'workspace'))!;
-    const row = (await db.query<{ type: string; config: Record<string, unknown> }>('SELECT type, config FROM connections WHERE workspace_id = $1 AND environment = $2 AND name = $3', [ws, param(c, 'environment'), param(c, 'name')])).rows[0];
+    const row = (await s.db.query<{ type: string; config: Record<string, unknown> }>('SELECT type, config FROM connections WHERE workspace_id = $1 AND environment = $2 AND name = $3', [ws, param(c, 'environment'), param(c, 'name')])).rows[0];
     if (!row) throw new HttpError(404, `no connection ${param(c, 'name')} in ${ws}/${param(c, 'environment')}`);
     const result = await testConnection(row.type, row.config, o.env ?? process.env);
     await audit(p, ws, 'connection.test', `${ws}/${param(c, 'environment')}/${param(c, 'name')}`, { ok: result.ok });
@@ -331,8 +334,8 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   });
 
   // Administration ------------------------------------------------------------------------------------
-  route('get', '/api/v1/audit', 'admin', 'the audit log (newest first)', async (c) => {
-    const rows = (await db.query(`SELECT seq::text AS seq, at, actor, workspace_id, action, target, details FROM audit_log ORDER BY audit_log.seq DESC LIMIT $1`, [Math.min(1000, Number(c.req.query('limit') ?? 100) || 100)])).rows;
+  route('get', '/api/v1/audit', 'admin', 'the audit log of the credential\'s workspace (all, for one not limited to a workspace), newest first', async (c, _p, s) => {
+    const rows = (await s.db.query(`SELECT seq::text AS seq, at, actor, workspace_id, action, target, details FROM audit_log ORDER BY audit_log.seq DESC LIMIT $1`, [Math.min(1000, Number(c.req.query('limit') ?? 100) || 100)])).rows;
     return c.json({ audit: rows });
   });
   route('post', '/api/v1/tokens', 'admin', 'create an API token (returned once)', async (c, p) => {

@@ -5,6 +5,7 @@
 import { byString } from '../../spec/index.js';
 import { type ArtifactStore, digest } from '../artifacts/artifact-store.js';
 import { type Db, type Queryable, StoreError } from '../state/db.js';
+import { ScopedDb } from '../state/scoped-db.js';
 import { type Claim, type CreateRunInput, type NewEvent, type Phase, type Run, type RunEvent, isTerminalRun } from './run-types.js';
 
 export interface QueueOptions {
@@ -49,6 +50,16 @@ export class RunQueue {
     this.retryBaseMs = options.retryBaseMs ?? 2_000;
     this.retryMaxMs = options.retryMaxMs ?? 300_000;
     this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * The same queue seen by one workspace: a worker records a claimed phase's events,
+   * artifacts and outcome through it, so row-level security holds them to the phase's
+   * workspace (a queue over an unscoped store is returned as it is).
+   */
+  within(workspace: string): RunQueue {
+    if (!(this.db instanceof ScopedDb)) return this;
+    return new RunQueue(this.db.within(workspace), this.artifacts, { leaseSeconds: this.leaseSeconds, retryBaseMs: this.retryBaseMs, retryMaxMs: this.retryMaxMs, random: this.random });
   }
 
   /** Full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^(n-1))]. */

@@ -260,7 +260,8 @@ export class Worker {
         abort.abort(new LeaseLostError(why));
       }
     };
-    const q = this.queue;
+    // Everything this phase records goes through its own workspace's view of the store.
+    const q = this.queue.within(claim.run.workspace_id);
     const ctx: PhaseContext = {
       claim,
       signal: abort.signal,

@@ -10,6 +10,8 @@ const LOCK_KEY = 7_311_001; // any constant shared by all lakespec processes
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    // Row-level security is forced on the tables' owner too: a migration that moves data sees all of it.
+    await tx.query("SELECT set_config('lakespec.workspace', '*', true)");
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Map((await tx.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations')).rows.map((r) => [r.version, r.checksum]));

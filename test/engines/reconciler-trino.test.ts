@@ -59,8 +59,13 @@ describe('reconciler on Trino + Iceberg with PostgreSQL state', () => {
   it('works from the CLI: plan, apply, run, runs and drift against Trino and PostgreSQL', async () => {
     await suite.pg.createDatabase('cli_state');
     const base = ['--env', 'prod', '--engine', 'trino', '--trino-url', `http://127.0.0.1:${suite.trino.port}`, '--database-url', suite.pg.url('cli_state'), '--git-sha', 'ab'.repeat(20)];
-    // prod's catalog is not configured on this Trino: a clear error, nothing applied.
-    const missing = await runCli(['apply', root, ...base], ROOT);
+    // prod is protected and --git-sha is not the checkout: refused before Trino is asked.
+    const refused = await runCli(['apply', root, ...base], ROOT);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('environment prod is protected');
+    // Past the guard (break-glass), prod's catalog is not configured on this Trino: a clear
+    // error, nothing applied.
+    const missing = await runCli(['apply', root, ...base, '--break-glass', '--reason', 'engine test: prod catalog missing'], ROOT);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr + missing.stdout).toContain('Trino has no catalog prod_lakehouse');
     const dev = base.map((a) => (a === 'prod' ? 'dev' : a));

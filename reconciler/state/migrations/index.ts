@@ -8,6 +8,7 @@ import { sql as protectedAndUntruncatable } from './0006-protected-and-untruncat
 import { sql as eventIdsPerRun } from './0007-event-ids-per-run.js';
 import { sql as leaseLosses } from './0008-lease-losses.js';
 import { sql as deliveryContent } from './0009-delivery-content.js';
+import { sql as forcedRowSecurity } from './0010-forced-row-security.js';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'event-ids-per-run', sql: eventIdsPerRun },
   { version: 8, name: 'lease-losses', sql: leaseLosses },
   { version: 9, name: 'delivery-content', sql: deliveryContent },
+  { version: 10, name: 'forced-row-security', sql: forcedRowSecurity },
 ];
