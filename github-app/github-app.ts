@@ -26,6 +26,8 @@ export interface GitHubAppSettings {
   publicUrl?: string;
   /** How long a webhook body may take to arrive (LAKESPEC_GITHUB_BODY_TIMEOUT_SECONDS, default 30). */
   bodyTimeoutMs: number;
+  /** Pushes and pull requests dated longer ago are not worked on (LAKESPEC_GITHUB_MAX_PAYLOAD_AGE_HOURS, default 72; 0: no limit). */
+  maxPayloadAgeSeconds: number;
 }
 
 /**
@@ -52,6 +54,8 @@ export function githubSettingsFromEnv(env: NodeJS.ProcessEnv, stateDir: string, 
   };
   const bodyTimeout = Number(env.LAKESPEC_GITHUB_BODY_TIMEOUT_SECONDS ?? 30);
   if (!Number.isFinite(bodyTimeout) || bodyTimeout <= 0 || bodyTimeout > 600) throw new GitHubConfigError('LAKESPEC_GITHUB_BODY_TIMEOUT_SECONDS must be a number of seconds from 1 to 600');
+  const maxAge = Number(env.LAKESPEC_GITHUB_MAX_PAYLOAD_AGE_HOURS ?? 72);
+  if (!Number.isFinite(maxAge) || maxAge < 0) throw new GitHubConfigError('LAKESPEC_GITHUB_MAX_PAYLOAD_AGE_HOURS must be a number of hours (0: no limit)');
   const every = Number(env.LAKESPEC_GITHUB_REDELIVER_SECONDS ?? 300);
   if (!Number.isFinite(every) || every < 0) throw new GitHubConfigError('LAKESPEC_GITHUB_REDELIVER_SECONDS must be a number of seconds (0: only at start)');
   return {
@@ -62,6 +66,7 @@ export function githubSettingsFromEnv(env: NodeJS.ProcessEnv, stateDir: string, 
     cacheDir: resolve(cwd, env.LAKESPEC_GITHUB_CACHE ?? join(stateDir, 'github')),
     redeliverEveryMs: every * 1000,
     bodyTimeoutMs: bodyTimeout * 1000,
+    maxPayloadAgeSeconds: maxAge * 3600,
     ...(env.LAKESPEC_PUBLIC_URL ? { publicUrl: env.LAKESPEC_PUBLIC_URL.replace(/\/+$/, '') } : {}),
   };
 }
@@ -107,7 +112,7 @@ export class GitHubApp {
   /** The webhook endpoint (POST /github/webhooks) on the ops server. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's environment
   mount(app: Hono<any>): void {
-    mountWebhookReceiver(app, { db: this.o.state.db, queue: this.o.state.queue, secret: this.o.settings.webhookSecret, log: this.o.log, bodyTimeoutMs: this.o.settings.bodyTimeoutMs });
+    mountWebhookReceiver(app, { db: this.o.state.db, queue: this.o.state.queue, secret: this.o.settings.webhookSecret, log: this.o.log, bodyTimeoutMs: this.o.settings.bodyTimeoutMs, maxPayloadAgeSeconds: this.o.settings.maxPayloadAgeSeconds });
   }
 
   /** Looks for missed deliveries now and then periodically; failures are logged, never fatal. */

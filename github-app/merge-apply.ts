@@ -7,6 +7,7 @@ import { ApplyBlockedError, ApplyFailedError, ApplyLockedError, type Executor, t
 import type { AppContext } from './app-context.js';
 import { annotationsOf, applyProgress, phasesTable, planResult } from './check-output.js';
 import { CHECK, CheckRuns } from './check-runs.js';
+import { verifyMergeChecks } from './merge-checks.js';
 import { projectAtCommit } from './project-at-commit.js';
 import type { WorkItem } from './work-item.js';
 
@@ -39,6 +40,18 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
     }
     const { ir, manifest } = project.compiled;
     const env = ir.environment;
+    // A signed push alone is not enough where checks are required: it must be a merged pull request's, and that pull request's checks passed.
+    if (project.config.merges.requireChecks ?? ir.protected) {
+      const verdict = await verifyMergeChecks(api, ctx.state.db, item);
+      if (!verdict.ok) {
+        ctx.log('warn', 'merge not applied: checks required', { repository: item.fullName, sha: item.sha, reason: verdict.reason });
+        await checks.complete(checkId, 'failure', {
+          title: 'Not applied: no passed pull request checks',
+          summary: `Nothing was applied to ${env}: merges there need a pull request whose lakespec checks passed${ir.protected ? ` (${env} is protected)` : ' (`merges.requireChecks`)'}, and ${verdict.reason}.\n\n**Fix:** ${verdict.fix}.\n`,
+        });
+        return { outcome: 'checks-required' };
+      }
+    }
     const lockKey = { repository: item.fullName, environment: env, holder: `${ctx.holder}:${runId}` };
 
     // One merge at a time per repository and environment.

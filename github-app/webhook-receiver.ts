@@ -43,6 +43,26 @@ export interface ReceiverOptions {
   queue?: RunQueue;
   /** Called after a new delivery is stored. */
   onStored?: (deliveryId: string) => void;
+  /**
+   * Pushes and pull requests dated longer ago than this are stored but not worked on
+   * (default 72 h, the time GitHub keeps a delivery for redelivery; 0: no limit). The
+   * delivery id is not signed, so this bounds what a captured payload can still cause.
+   */
+  maxPayloadAgeSeconds?: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/** When a push or pull request happened, as its payload says; undefined for other events. */
+export function payloadDate(event: string, payload: Record<string, unknown>): Date | undefined {
+  const at = (v: unknown): Date | undefined => {
+    const d = typeof v === 'number' ? new Date(v * 1000) : typeof v === 'string' ? new Date(v) : undefined;
+    return d && Number.isFinite(d.getTime()) ? d : undefined;
+  };
+  // pushed_at is epoch seconds in push payloads; head_commit may be absent (a tag, an empty push).
+  if (event === 'push') return at((payload.repository as { pushed_at?: unknown } | undefined)?.pushed_at) ?? at((payload.head_commit as { timestamp?: unknown } | null | undefined)?.timestamp);
+  if (event === 'pull_request') return at((payload.pull_request as { updated_at?: unknown } | undefined)?.updated_at);
+  return undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's environment: the receiver uses none of it
@@ -135,6 +155,13 @@ async function dispatch(tx: Queryable, o: ReceiverOptions, delivery: string, eve
       [inst.id, inst.account?.login ?? 'unknown', JSON.stringify(listed.map((r) => r.full_name).filter(Boolean)), action === 'suspend', action === 'deleted', removed.filter(Boolean)],
     );
     return done(`installation ${action}`);
+  }
+  const window = o.maxPayloadAgeSeconds ?? 72 * 3600;
+  const dated = payloadDate(event, payload);
+  if (window > 0 && dated && ((o.now ?? Date.now)() - dated.getTime()) / 1000 > window) {
+    o.log.warn({ delivery, event, dated: dated.toISOString() }, 'webhook payload too old: stored, not worked on');
+    await done(`stale: the payload is dated ${dated.toISOString()}, more than ${Math.round(window / 3600)} h ago; not worked on (LAKESPEC_GITHUB_MAX_PAYLOAD_AGE_HOURS)`);
+    return 'stale';
   }
   const item = workItem(event, payload);
   if (item.kind === 'none') return done(item.reason);

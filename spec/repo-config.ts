@@ -15,7 +15,11 @@ export interface RepoConfig {
   /** The default branch when the repository says so; otherwise the remote's HEAD is asked. */
   defaultBranch?: string;
   pullRequests: { environment?: string };
-  merges: { environment?: string; apply: boolean; run: 'affected' | 'all' | 'none' };
+  /**
+   * requireChecks: apply a merge only when it is the merge of a pull request whose lakespec
+   * checks passed. Unset: required for protected environments only.
+   */
+  merges: { environment?: string; apply: boolean; run: 'affected' | 'all' | 'none'; requireChecks?: boolean };
 }
 
 export const DEFAULT_REPO_CONFIG: RepoConfig = { specs: '.', pullRequests: {}, merges: { apply: true, run: 'affected' } };
@@ -32,13 +36,13 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_FILE): { config
   if (!doc || doc.value === null || doc.value === undefined) return { config: DEFAULT_REPO_CONFIG, diagnostics: [] };
   const schema = schemaDiagnostics('RepoConfig', doc, validators.RepoConfig, [], undefined).map((d) => ({ ...d, code: 'LS1501' as const, message: `${file}: ${d.message}` }));
   if (schema.length > 0) return { config: DEFAULT_REPO_CONFIG, diagnostics: schema };
-  const v = doc.value as { specs?: string; defaultBranch?: string; pullRequests?: { environment?: string }; merges?: { environment?: string; apply?: boolean; run?: RepoConfig['merges']['run'] } };
+  const v = doc.value as { specs?: string; defaultBranch?: string; pullRequests?: { environment?: string }; merges?: { environment?: string; apply?: boolean; run?: RepoConfig['merges']['run']; requireChecks?: boolean } };
   return {
     config: {
       specs: (v.specs ?? '.').replace(/\/+$/, '') || '.',
       ...(v.defaultBranch ? { defaultBranch: v.defaultBranch } : {}),
       pullRequests: { ...(v.pullRequests?.environment ? { environment: v.pullRequests.environment } : {}) },
-      merges: { ...(v.merges?.environment ? { environment: v.merges.environment } : {}), apply: v.merges?.apply ?? true, run: v.merges?.run ?? 'affected' },
+      merges: { ...(v.merges?.environment ? { environment: v.merges.environment } : {}), apply: v.merges?.apply ?? true, run: v.merges?.run ?? 'affected', ...(v.merges?.requireChecks !== undefined ? { requireChecks: v.merges.requireChecks } : {}) },
     },
     diagnostics: [],
   };

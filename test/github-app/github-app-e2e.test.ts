@@ -163,6 +163,57 @@ describe('merges', () => {
     expect(dep[0]).toMatchObject({ git_sha: sha });
   });
 
+  it('where checks are required, only the merge of a pull request whose lakespec checks passed is applied', async () => {
+    await fresh();
+    const config = 'specs: examples/finance\npullRequests:\n  environment: dev\nmerges:\n  environment: dev\n  run: none\n  requireChecks: true\n';
+    // A direct push (signed, to the default branch, but no pull request): not applied.
+    const direct = f.commit({ '.lakespec.yml': config }, 'require checks');
+    await f.sim.deliver('push', pushPayload(direct));
+    await f.drain();
+    const [refused] = f.sim.checkRunsFor(direct, 'lakespec / apply');
+    expect(refused!.conclusion).toBe('failure');
+    expect(refused!.output.title).toBe('Not applied: no passed pull request checks');
+    expect(refused!.output.summary).toContain('is not the merge of a pull request into main (pushed directly?)');
+    expect(refused!.output.summary).toContain('merges.requireChecks: false');
+    expect(await f.state.catalog.deployments('finance')).toEqual([]);
+
+    // A pull request lakespec checked (validate and plan passed), then merged: applied.
+    const head = f.commit({ 'README.md': 'reviewed\n' }, 'a reviewed change', 'feature');
+    await f.sim.deliver('pull_request', prPayload(head, 9));
+    await f.drain();
+    expect(f.sim.checkRunsFor(head).map((c) => `${c.name}:${c.conclusion}`).sort()).toEqual(['lakespec / plan:success', 'lakespec / validate:success']);
+    const merge = f.commit({ 'README.md': 'reviewed\n' }, 'Merge pull request #9');
+    f.sim.mergePullRequest(FULL, { number: 9, headSha: head, mergeSha: merge });
+    await f.sim.deliver('push', pushPayload(merge, direct));
+    await f.drain();
+    const [applied] = f.sim.checkRunsFor(merge, 'lakespec / apply');
+    expect(applied!.conclusion, applied!.output.summary ?? '').toBe('success');
+    expect((await f.state.catalog.deployments('finance'))[0]).toMatchObject({ git_sha: merge });
+
+    // A pull request merged before lakespec checked it (or with a check of another app's of the same name): not applied.
+    const unchecked = f.commit({ 'README.md': 'unchecked\n' }, 'an unchecked change', 'hurry');
+    await f.sim.deliver('pull_request', prPayload(unchecked, 10, { action: 'closed' }));
+    const hurried = f.commit({ 'README.md': 'unchecked\n' }, 'Merge pull request #10');
+    f.sim.mergePullRequest(FULL, { number: 10, headSha: unchecked, mergeSha: hurried });
+    await f.sim.deliver('push', pushPayload(hurried, merge));
+    await f.drain();
+    const [late] = f.sim.checkRunsFor(hurried, 'lakespec / apply');
+    expect(late!.conclusion).toBe('failure');
+    expect(late!.output.summary).toContain('lakespec / validate never ran on pull request #10');
+    expect((await f.state.catalog.deployments('finance'))[0]).toMatchObject({ git_sha: merge });
+  });
+
+  it('a protected environment requires passed pull request checks without being told to', async () => {
+    await fresh();
+    const direct = f.commit({ '.lakespec.yml': 'specs: examples/finance\nmerges:\n  environment: prod\n' }, 'merges go to prod');
+    await f.sim.deliver('push', pushPayload(direct));
+    await f.drain();
+    const [refused] = f.sim.checkRunsFor(direct, 'lakespec / apply');
+    expect(refused!.conclusion).toBe('failure');
+    expect(refused!.output.summary).toContain('(prod is protected)');
+    expect(await f.state.catalog.deployments('finance')).toEqual([]);
+  });
+
   it('merges that land together are applied one after the other, even with two workers', async () => {
     await fresh();
     const a = f.commit({ 'README.md': 'a\n' }, 'merge a');
@@ -190,7 +241,8 @@ describe('merges', () => {
     const other = f.commit({ 'README.md': 'feature\n' }, 'feature', 'feature');
     await f.sim.deliver('push', f.payload('push', undefined, (p) => ((p.ref = 'refs/heads/feature'), (p.after = other), (p.deleted = false))));
     // Out of order: the newer merge's delivery arrives first.
-    await f.sim.deliver('push', pushPayload(newer, older));
+    const newerPush = pushPayload(newer, older);
+    await f.sim.deliver('push', newerPush);
     await f.sim.deliver('push', pushPayload(older));
     await f.drain();
     expect(f.sim.checkRunsFor(other, 'lakespec / apply')).toEqual([]);
@@ -202,7 +254,7 @@ describe('merges', () => {
     expect(heads.rows[0]!.applied_sha).toBe(newer);
     // The same merge delivered again (a new delivery id, the same signed payload): a replay, not worked on again.
     const before = f.sim.checkRunsFor(newer, 'lakespec / apply').length;
-    expect((await f.sim.deliver('push', pushPayload(newer, older))).status_code).toBe(202);
+    expect((await f.sim.deliver('push', newerPush)).status_code).toBe(202);
     await f.drain();
     expect(f.sim.checkRunsFor(newer, 'lakespec / apply')).toHaveLength(before);
     // A push of the applied commit with other content (another pusher): the apply sees it is already applied.

@@ -11,9 +11,12 @@ import { ROOT } from '../helpers/paths.js';
 describe('.lakespec.yml', () => {
   it('reads every field and defaults the rest', () => {
     expect(parseRepoConfig('').config).toEqual({ specs: '.', pullRequests: {}, merges: { apply: true, run: 'affected' } });
-    const { config, diagnostics } = parseRepoConfig('specs: lake/specs/\npullRequests: { environment: stage }\nmerges: { environment: prod, run: all, apply: false }\n');
+    const { config, diagnostics } = parseRepoConfig('specs: lake/specs/\ndefaultBranch: trunk\npullRequests: { environment: stage }\nmerges: { environment: prod, run: all, apply: false, requireChecks: false }\n');
     expect(diagnostics).toEqual([]);
-    expect(config).toEqual({ specs: 'lake/specs', pullRequests: { environment: 'stage' }, merges: { environment: 'prod', apply: false, run: 'all' } });
+    expect(config).toEqual({ specs: 'lake/specs', defaultBranch: 'trunk', pullRequests: { environment: 'stage' }, merges: { environment: 'prod', apply: false, run: 'all', requireChecks: false } });
+    // requireChecks unset: the merge's environment decides (required where it is protected).
+    expect(parseRepoConfig('merges: { environment: prod }\n').config.merges.requireChecks).toBeUndefined();
+    expect(parseRepoConfig('merges: { requireChecks: sometimes }\n').diagnostics[0]?.code).toBe('LS1501');
   });
 
   it('points at the offending key or value, with a stable code', () => {

@@ -50,7 +50,7 @@ async function deliver(event: string, body: string, headers: Record<string, stri
   const sig = 'signature' in headers ? headers.signature : await signer.sign(body);
   if (sig !== undefined) h['x-hub-signature-256'] = sig;
   const res = await fetch(`${base}/github/webhooks`, { method: 'POST', headers: h, body });
-  return { status: res.status, json: (await res.json()) as { status?: string; duplicate?: boolean; error?: string }, id };
+  return { status: res.status, json: (await res.json()) as { status?: string; duplicate?: boolean; error?: string; delivery?: string }, id };
 }
 
 const count = async () => (await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM github_deliveries')).rows[0]!.n;
@@ -68,7 +68,8 @@ describe('webhook receiver', () => {
         const action = example.action as string | undefined;
         // Handled events become queued work, or are done on the spot (ping, installation
         // events, pushes to other branches); the rest are ignored.
-        const expected = !isHandled(name, action) ? ['ignored'] : name === 'ping' || name.startsWith('installation') ? ['done'] : ['queued', 'done'];
+        // GitHub's examples are years old: pushes and pull requests among them are stale.
+        const expected = !isHandled(name, action) ? ['ignored'] : name === 'ping' || name.startsWith('installation') ? ['done'] : name === 'push' || name === 'pull_request' ? ['stale', 'done'] : ['queued', 'done'];
         expect(expected, `${name}.${String(action)}`).toContain(first.json.status);
         if (isHandled(name, action)) handled++;
         // GitHub redelivers with the same id: nothing new.
@@ -101,6 +102,25 @@ describe('webhook receiver', () => {
     expect(logs).toContain('webhook replayed');
     // The same body as another event is another delivery.
     expect((await deliver('check_suite', body)).json.duplicate).toBe(false);
+  });
+
+  it('does not work on a push or pull request dated more than 72 hours ago (a captured payload sent again)', async () => {
+    const example = EXAMPLES.find((e) => e.name === 'push')!.examples[0] as { repository: Record<string, unknown> };
+    const dated = (secondsAgo: number, marker: string) => JSON.stringify({ ...example, marker, repository: { ...example.repository, pushed_at: Math.floor(Date.now() / 1000) - secondsAgo } });
+    const old = await deliver('push', dated(73 * 3600, 'stale-push'));
+    expect(old.status).toBe(202);
+    expect(old.json).toMatchObject({ duplicate: false, status: 'stale' });
+    const row = (await db.query<{ status: string; error: string }>('SELECT status, error FROM github_deliveries WHERE delivery_id = $1', [old.json.delivery])).rows[0]!;
+    expect(row).toMatchObject({ status: 'done' });
+    expect(row.error).toMatch(/^stale: the payload is dated .* more than 72 h ago/);
+    expect(logs).toContain('webhook payload too old');
+    // Within the window (a redelivery of yesterday's push) it is worked on.
+    const recent = await deliver('push', dated(24 * 3600, 'recent-push'));
+    expect(recent.json.status).not.toBe('stale');
+    expect((await db.query<{ error: string | null }>('SELECT error FROM github_deliveries WHERE delivery_id = $1', [recent.json.delivery])).rows[0]!.error ?? '').not.toMatch(/stale/);
+    const pr = EXAMPLES.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened') as { pull_request: Record<string, unknown> };
+    const oldPr = await deliver('pull_request', JSON.stringify({ ...pr, pull_request: { ...pr.pull_request, updated_at: new Date(Date.now() - 80 * 3600_000).toISOString() } }));
+    expect(oldPr.json.status).toBe('stale');
   });
 
   it('acknowledges and ignores events it does not handle', async () => {

@@ -8,6 +8,7 @@
 // and redelivered through the /app/hook/deliveries API. Faults (500s, rate limits) can be
 // injected per route.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createVerify, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +86,11 @@ export interface SimRequest {
   auth: 'jwt' | 'installation' | 'none';
 }
 
+const EXAMPLE_PULL_REQUEST = (() => {
+  const groups = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: { action?: string; pull_request?: Record<string, unknown> }[] }[];
+  return groups.find((g) => g.name === 'pull_request')!.examples.find((e) => e.action === 'closed' && e.pull_request)!.pull_request!;
+})();
+
 export class GitHubSim {
   readonly requests: SimRequest[] = [];
   /** Ways the app's requests (or the simulator's answers) departed from GitHub's REST description. */
@@ -93,6 +99,8 @@ export class GitHubSim {
   readonly deliveries: SimDelivery[] = [];
   readonly tokens = new Map<string, { installationId: number; expiresAt: number }>();
   private readonly installations = new Map<number, { account: string; repos: Set<string> }>();
+  /** Merged pull requests, by repository: what "commits/{sha}/pulls" answers. */
+  private readonly pulls: { full: string; number: number; headSha: string; mergeSha: string; base: string }[] = [];
   private readonly faults: Fault[] = [];
   private readonly api = new GitHubOpenApi();
   private readonly signer: Webhooks;
@@ -162,6 +170,11 @@ export class GitHubSim {
   /** Every token issued so far stops working now (as if an hour had passed). */
   expireTokens(): void {
     for (const t of this.tokens.values()) t.expiresAt = Date.now() - 1;
+  }
+
+  /** A pull request merged into `base` as commit `mergeSha` (what the merge button does). */
+  mergePullRequest(fullName: string, o: { number: number; headSha: string; mergeSha: string; base?: string }): void {
+    this.pulls.push({ full: fullName, number: o.number, headSha: o.headSha, mergeSha: o.mergeSha, base: o.base ?? 'main' });
   }
 
   checkRunsFor(sha: string, name?: string): SimCheckRun[] {
@@ -270,6 +283,17 @@ export class GitHubSim {
         return this.createCheckRun(c, method, path, matched.params, body as Record<string, unknown>);
       case 'checks/update':
         return this.updateCheckRun(c, method, path, matched.params, body as Record<string, unknown>);
+      case 'checks/list-for-ref': {
+        const name = url.searchParams.get('check_name');
+        const runs = this.checkRuns.filter((r) => `${r.owner}/${r.repo}` === full && r.head_sha === matched.params.ref && (!name || r.name === name));
+        return this.answer(c, method, path, matched.operationId, 'installation', 200, { total_count: runs.length, check_runs: runs.map((r) => this.checkRunJson(r)) });
+      }
+      case 'repos/list-pull-requests-associated-with-commit': {
+        // GitHub lists the pull requests whose merge (or head) is the commit.
+        const sha = matched.params.commit_sha!;
+        const found = this.pulls.filter((p) => p.full === full && (p.mergeSha === sha || p.headSha === sha));
+        return this.answer(c, method, path, matched.operationId, 'installation', 200, found.map((p) => this.pullJson(p)));
+      }
       default:
         this.violations.push(`${matched.operationId}: not simulated`);
         return this.answer(c, method, path, matched.operationId, 'installation', 404, { message: 'Not Found' });
@@ -408,6 +432,20 @@ export class GitHubSim {
       app: null,
       pull_requests: [],
     };
+  }
+
+  private pullJson(p: GitHubSim['pulls'][number]): Record<string, unknown> {
+    const pr = structuredClone(EXAMPLE_PULL_REQUEST) as Record<string, any>;
+    const [owner, repo] = p.full.split('/');
+    const api = `${this.url}/repos/${p.full}`;
+    const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    Object.assign(pr, { number: p.number, url: `${api}/pulls/${p.number}`, html_url: `https://github.com/${p.full}/pull/${p.number}`, state: 'closed', merged_at: at, closed_at: at, updated_at: at, merge_commit_sha: p.mergeSha });
+    for (const side of ['head', 'base'] as const) {
+      pr[side] = { ...pr[side], repo: { ...pr[side].repo, name: repo, full_name: p.full, owner: { ...pr[side].repo.owner, login: owner } } };
+    }
+    pr.head.sha = p.headSha;
+    pr.base.ref = p.base;
+    return pr;
   }
 
   private answer(c: Context, method: string, path: string, op: string | null, auth: SimRequest['auth'], status: number, body: unknown, headers: Record<string, string> = {}): Response {

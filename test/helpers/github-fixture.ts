@@ -124,7 +124,7 @@ export async function startFixture(o: { pg: PostgresServer; database: string; to
   const state = await openState({ dir: join(tmp, 'state'), databaseUrl: o.pg.url(o.database), queue: { leaseSeconds: 30, retryBaseMs: 200, retryMaxMs: 1000 } });
   const engine = await DuckDbEngine.open({ dataDir: join(tmp, 'duckdb'), filesRoot: work });
   const app = new GitHubApp({
-    settings: { appId: String(APP_ID), privateKey, webhookSecret: SECRET, apiUrl: sim.url, cacheDir: join(tmp, 'cache'), redeliverEveryMs: 0, bodyTimeoutMs: 30_000 },
+    settings: { appId: String(APP_ID), privateKey, webhookSecret: SECRET, apiUrl: sim.url, cacheDir: join(tmp, 'cache'), redeliverEveryMs: 0, bodyTimeoutMs: 30_000, maxPayloadAgeSeconds: 72 * 3600 },
     state,
     engine,
     log,
@@ -172,8 +172,12 @@ export async function startFixture(o: { pg: PostgresServer; database: string; to
   };
 }
 
-/** Points an example payload at the fixture's installation and repository. */
+/** Points an example payload at the fixture's installation and repository, dated now (as GitHub sends it). */
 export function retarget(p: Record<string, any>, cloneUrl: string): void {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  if (p.repository && 'pushed_at' in p.repository) p.repository.pushed_at = typeof p.repository.pushed_at === 'number' ? Math.floor(Date.now() / 1000) : now;
+  if (p.pull_request) p.pull_request.updated_at = now;
+  if (p.head_commit) p.head_commit.timestamp = now;
   p.installation = { ...(p.installation ?? {}), id: INSTALLATION, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNzc3Nw==' };
   if (p.repository) {
     Object.assign(p.repository, { name: REPO, full_name: FULL, clone_url: cloneUrl, default_branch: 'main' });
