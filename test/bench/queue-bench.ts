@@ -12,7 +12,7 @@
 //     and how many were lost (never executed).
 // Both wake on LISTEN/NOTIFY and poll as fallback.
 import { makeWorkerUtils, run as runGraphile } from 'graphile-worker';
-import { LocalArtifactStore, RunQueue, Worker, migrate, openPostgres, sleep } from '../../reconciler/index.js';
+import { LocalArtifactStore, RunQueue, ScopedDb, Worker, migrate, openPostgres, sleep } from '../../reconciler/index.js';
 import type { Executor } from '../../reconciler/index.js';
 import { startPostgres } from '../harness/postgres-server.js';
 import { mkdtempSync } from 'node:fs';
@@ -38,10 +38,12 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
-async function lakespecThroughput(url: string, prefetch: number): Promise<number> {
+async function lakespecThroughput(url: string, prefetch: number, rowSecurity = true): Promise<number> {
   const db = openPostgres(url, { max: CONCURRENCY + 4 });
   await migrate(db);
-  const queue = new RunQueue(db, new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'bench-q-'))));
+  // As lakespec serve and lakespec worker run it: every statement under row-level security
+  // (a scoped transaction); rowSecurity false is the owner's session, for the cost of it.
+  const queue = new RunQueue(rowSecurity ? ScopedDb.over(db, null) : db, new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'bench-q-'))));
   const input = (i: number) => ({ workspace: 'bench', environment: 'dev', specSlug: 'bench', gitSha: 'a'.repeat(40), trigger: 'bench', requester: 'bench', phases: [{ name: 'p', executor: 'noop', input: { i } }] });
   for (let i = 0; i < N; i++) await queue.createRun(input(i));
   let done = 0;
@@ -58,7 +60,7 @@ async function lakespecThroughput(url: string, prefetch: number): Promise<number
 async function lakespecLatency(url: string): Promise<{ p50: number; p99: number; lost: number; n: number }> {
   const db = openPostgres(url, { max: CONCURRENCY + 4 });
   await migrate(db);
-  const queue = new RunQueue(db, new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'bench-q-'))));
+  const queue = new RunQueue(ScopedDb.over(db, null), new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'bench-q-'))));
   const lat: number[] = [];
   const noop: Executor = { id: 'noop2', execute: async (input) => (lat.push(Date.now() - (input as { t: number }).t), {}) };
   const workers = [new Worker(queue, [noop], { id: 'l', idleMs: 250, concurrency: CONCURRENCY, prefetch: PREFETCH })];
@@ -154,10 +156,11 @@ process.on('uncaughtException', (e) => {
 try {
   for (const name of ['lk_lat', 'gw_lat']) await pg.createDatabase(name);
   console.log(`bench:queue — PostgreSQL ${String((await pg.query('SHOW server_version')).rows[0].server_version)}, ${CONCURRENCY} concurrent workers in one process, node ${process.version}`);
-  // Four contenders per round, in an order that rotates from round to round, each on a fresh database.
+  // Five contenders per round, in an order that rotates from round to round, each on a fresh database.
   const contenders = [
     { label: `lakespec run queue (prefetch ${PREFETCH})`, run: (url: string) => lakespecThroughput(url, PREFETCH), figures: [] as number[] },
     { label: 'lakespec, no prefetch', run: (url: string) => lakespecThroughput(url, 0), figures: [] as number[] },
+    { label: `lakespec (prefetch ${PREFETCH}), owner session: no row-level security`, run: (url: string) => lakespecThroughput(url, PREFETCH, false), figures: [] as number[] },
     { label: 'graphile-worker 0.17 unbatched', run: (url: string) => graphileThroughput(url, false), figures: [] as number[] },
     { label: `graphile-worker 0.17 batched (local queue ${PREFETCH})`, run: (url: string) => graphileThroughput(url, true), figures: [] as number[] },
   ];
@@ -173,9 +176,9 @@ try {
   const width = Math.max(...contenders.map((c) => c.label.length));
   console.log(`\nthroughput (${N} queued, drained by one worker running ${CONCURRENCY} at once; ${ROUNDS} rounds, taking turns): claim → no-op → complete per second`);
   for (const c of contenders) console.log(`  ${c.label.padEnd(width)}  median ${median(c.figures).toFixed(0).padStart(6)} /s   rounds: ${all(c.figures)}`);
-  const [lk, lk0, gw] = contenders.map((c) => c.figures) as [number[], number[], number[]];
+  const [lk, lk0, lkOwner, gw] = contenders.map((c) => c.figures) as [number[], number[], number[], number[]];
   console.log(`  ratio of medians lakespec / graphile-worker unbatched: ${(median(lk) / median(gw)).toFixed(2)} (target ≥ 1); per round: ${lk.map((x, i) => (x / gw[i]!).toFixed(2)).join(', ')}`);
-  console.log(`  without prefetch: ${(median(lk0) / median(gw)).toFixed(2)}`);
+  console.log(`  without prefetch: ${(median(lk0) / median(gw)).toFixed(2)}; row-level security costs ${((1 - median(lk) / median(lkOwner)) * 100).toFixed(0)} % of the owner session's throughput`);
   const lkLat = await lakespecLatency(pg.url('lk_lat'));
   const gwLat = await graphileLatency(pg.url('gw_lat'));
   console.log(`\nlatency at ${RATE}/s for ${SECONDS} s: enqueue → claim (ms)`);
