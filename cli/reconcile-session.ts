@@ -1,10 +1,10 @@
 // What plan, apply, run, drift and up share: compile the specs, open the state store (PGlite
 // in .lakespec/ by default, PostgreSQL with --database-url / DATABASE_URL) and the engine
 // (embedded DuckDB by default, Trino with --engine trino).
-import { join, resolve } from 'node:path';
-import { type Artifact, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { type DesiredState, DuckDbEngine, type Executor, ExecutorSettingsError, type PhaseSpec, type QueueOptions, type SqlEngine, SqlStepExecutor, type State, TrinoEngine, desiredState, missingExecutors, openState, pipelineExecutorsFromEnv, redactUrl } from '../reconciler/index.js';
-import { type Diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
+import { join, relative, resolve } from 'node:path';
+import { type Artifact, CompileCache, type CompileResult, type IRProject, compile } from '../compiler/index.js';
+import { type DesiredState, DuckDbEngine, type Executor, ExecutorSettingsError, type PhaseSpec, type QueueOptions, type SqlEngine, SqlStepExecutor, type State, TrinoEngine, desiredState, transformOutputDiagnostics, missingExecutors, openState, pipelineExecutorsFromEnv, redactUrl } from '../reconciler/index.js';
+import { type Diagnostic, analyze, hasErrors, sortDiagnostics } from '../spec/index.js';
 import { type Io, ProblemError, UsageError, displayPathFor, styles } from './cli-context.js';
 import { formatText, summaryLine } from './format-diagnostics.js';
 import { detectGitSha } from './git-sha.js';
@@ -80,8 +80,15 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
   const project = loadProject(io.cwd, dir);
   const gitSha = sha ?? detectGitSha(project.root) ?? 'unknown';
   // Every backend, so the artifact set hash is the one `lakespec compile` reports.
-  const compiled = compile(project.files, { ...(values.env !== undefined ? { environment: values.env } : {}), gitSha });
+  const cache = new CompileCache();
+  const compiled = compile(project.files, { ...(values.env !== undefined ? { environment: values.env } : {}), gitSha, cache });
   const diagnostics: Diagnostic[] = sortDiagnostics([...project.readDiagnostics, ...compiled.diagnostics]);
+  if (!hasErrors(diagnostics) && compiled.ir) {
+    // What the transforms produce against what their datasets declare, read by DuckDB's parser
+    // (the analysis is the one compile just made: the caches make it free).
+    const analysis = analyze(project.files, { environment: compiled.ir.environment, cache: cache.parse, resolveCache: cache.resolve });
+    diagnostics.push(...(await transformOutputDiagnostics(analysis)));
+  }
   if (hasErrors(diagnostics) || !compiled.ir || !compiled.manifest) {
     const s = styles(io);
     io.stderr(formatText(diagnostics, displayPathFor(io, project.root), project.sourceOf, s));
@@ -123,11 +130,15 @@ export function stateLocation(io: Io, values: { state?: string | undefined; 'dat
 /** Opens the state store, turning connection failures into a message that says what to check. */
 export async function openStateFor(io: Io, values: { state?: string | undefined; 'database-url'?: string | undefined }, queue?: QueueOptions): Promise<State> {
   const { stateDir, databaseUrl } = stateLocation(io, values);
+  // Anything a user waits on for more than a second says what it is doing.
+  const slow = setTimeout(() => io.stderr(`${styles(io).dim(`… opening the state store (${databaseUrl ? `PostgreSQL at ${redactUrl(databaseUrl)}` : relative(io.cwd, join(stateDir, 'state')) || '.'})`)}\n`), 1000);
   try {
     return await openState({ dir: stateDir, ...(databaseUrl ? { databaseUrl } : {}), ...(queue ? { queue } : {}) });
   } catch (e) {
     const where = databaseUrl ? `PostgreSQL at ${redactUrl(databaseUrl)}` : `the embedded store in ${stateDir}`;
     const hint = databaseUrl ? 'Check --database-url / DATABASE_URL and that the server is running.' : 'Check that the folder is writable and not used by another lakespec process.';
     throw new ProblemError(`cannot open the state store (${where}): ${(e as Error).message}. ${hint}`);
+  } finally {
+    clearTimeout(slow);
   }
 }

@@ -12,12 +12,21 @@ export async function runInProcess(session: Session, run: Run, io: Io, s: Styler
   let seq = 0;
   const width = Math.max(...(await queue.phases(run.id)).map((p) => p.name.length), 10);
   const started = new Map<string, number>();
-  return driveRun(queue, worker, run.id, async () => {
+  const final = await driveRun(queue, worker, run.id, async () => {
     for (const e of await queue.events(run.id, seq)) {
       seq = Number(e.seq);
       if (!quiet) io.stdout(eventLine(e, width, s, started));
     }
   });
+  if (!quiet && final.status !== 'succeeded') {
+    // What never ran, so that nobody reads the list above as the whole pipeline.
+    const skipped = (await queue.phases(run.id)).filter((p) => p.status === 'skipped' || p.status === 'cancelled');
+    if (skipped.length > 0) {
+      io.stdout(`  ${s.dim(`${plural(skipped.length, 'phase')} not run, after the failure:`)}\n`);
+      for (const p of skipped) io.stdout(`  ${s.dim('–')} ${p.name.padEnd(width)} ${s.dim(p.status)}\n`);
+    }
+  }
+  return final;
 }
 
 /** What the executors report (SQL steps: rows and checks; dbt: models and tests; Spark: steps and the application). */

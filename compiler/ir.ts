@@ -25,6 +25,8 @@ export interface IRColumn {
   readonly type: SqlType;
   readonly nullable: boolean;
   readonly description?: string;
+  /** What the column was called before (the planner renames it instead of dropping it). */
+  readonly renamedFrom?: string;
 }
 
 export interface IRPartitionField {
@@ -49,6 +51,8 @@ export interface IRTable {
   readonly partitioning: readonly IRPartitionField[];
   readonly storage: { readonly fileFormat: 'parquet' | 'orc' | 'avro'; readonly formatVersion: 1 | 2; readonly sortedBy: readonly string[] };
   readonly checks: readonly IRCheck[];
+  /** What the dataset was called before (the planner renames the table instead of dropping it). */
+  readonly renamedFrom?: string;
   /** Who writes it: an ingest step (a source for dbt) or a transform. */
   readonly producer?: { readonly pipeline: string; readonly step: string; readonly type: 'ingest' | 'transform' };
 }
@@ -184,6 +188,7 @@ function lowerFresh(project: ResolvedProject, options: LowerOptions, cache: Lowe
         checks: withDefaultFields(d.checks, fields),
         ...(d.description ? { description: d.description } : {}),
         ...(d.owner ? { owner: d.owner } : {}),
+        ...(d.renamedFrom ? { renamedFrom: d.renamedFrom } : {}),
         ...(producer ? { producer } : {}),
       };
     });

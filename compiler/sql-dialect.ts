@@ -98,6 +98,15 @@ export abstract class SqlDialect {
     return `COMMENT ON TABLE ${this.tableRef(t)} IS ${t.description ? this.stringLiteral(t.description) : 'NULL'}`;
   }
 
+  /** A table's new name in the same schema; the rows stay. */
+  renameTable(from: Pick<IRTable, 'physical'>, to: Pick<IRTable, 'physical'>): string {
+    return `ALTER TABLE ${this.tableRef(from)} RENAME TO ${this.tableRef(to)}`;
+  }
+
+  renameColumn(t: Pick<IRTable, 'physical'>, from: string, to: string): string {
+    return `ALTER TABLE ${this.tableRef(t)} RENAME COLUMN ${this.quoteIdent(from)} TO ${this.quoteIdent(to)}`;
+  }
+
   dropTable(t: Pick<IRTable, 'physical'>): string {
     return `DROP TABLE IF EXISTS ${this.tableRef(t)}`;
   }

@@ -28,7 +28,7 @@ export async function applyMerge(ctx: AppContext, item: ApplyItem, runId: string
   const checkId = await checks.open(CHECK.apply, item.sha, ctx.detailsUrl ? { detailsUrl: ctx.detailsUrl(runId) } : {});
   const checkout = await ctx.repos.checkout(item.fullName, item.cloneUrl, item.sha, async (refresh) => (await ctx.github.token(item.installationId, refresh)).token);
   try {
-    const project = projectAtCommit(checkout.dir, item.sha, 'merges');
+    const project = await projectAtCommit(checkout.dir, item.sha, 'merges');
     if (!project.config.merges.apply) {
       await checks.complete(checkId, 'skipped', { title: 'Merges are not applied', summary: '`merges.apply` is false in `.lakespec.yml`: pull request checks only.\n' });
       return { outcome: 'skipped' };

@@ -3,8 +3,9 @@
 // them) and, without errors, the compiled project for the environment asked for.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { type Artifact, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { DEFAULT_REPO_CONFIG, type Diagnostic, REPO_CONFIG_FILE, type RepoConfig, diagnostic, hasErrors, parseRepoConfig, readSpecFiles, sortDiagnostics } from '../spec/index.js';
+import { type Artifact, CompileCache, type CompileResult, type IRProject, compile } from '../compiler/index.js';
+import { transformOutputDiagnostics } from '../reconciler/index.js';
+import { DEFAULT_REPO_CONFIG, type Diagnostic, REPO_CONFIG_FILE, type RepoConfig, analyze, diagnostic, hasErrors, parseRepoConfig, readSpecFiles, sortDiagnostics } from '../spec/index.js';
 
 export interface ProjectAtCommit {
   config: RepoConfig;
@@ -16,7 +17,7 @@ export interface ProjectAtCommit {
   artifacts: Artifact[];
 }
 
-export function projectAtCommit(dir: string, sha: string, purpose: 'pullRequests' | 'merges'): ProjectAtCommit {
+export async function projectAtCommit(dir: string, sha: string, purpose: 'pullRequests' | 'merges'): Promise<ProjectAtCommit> {
   const cfgPath = join(dir, REPO_CONFIG_FILE);
   const { config, diagnostics: cfgDiagnostics } = existsSync(cfgPath) ? parseRepoConfig(readFileSync(cfgPath, 'utf8')) : { config: DEFAULT_REPO_CONFIG, diagnostics: [] };
   const specsRoot = join(dir, config.specs);
@@ -28,10 +29,13 @@ export function projectAtCommit(dir: string, sha: string, purpose: 'pullRequests
   const rel = (f: string | undefined) => (f === undefined ? undefined : prefix ? posix.join(prefix, f) : f);
   const { files, diagnostics: readDiagnostics } = readSpecFiles(specsRoot);
   const environment = config[purpose].environment;
-  const compiled = compile(files, { ...(environment ? { environment } : {}), gitSha: sha });
+  const cache = new CompileCache();
+  const compiled = compile(files, { ...(environment ? { environment } : {}), gitSha: sha, cache });
+  // What each transform produces against its dataset (DuckDB's parser), as validate reports it.
+  const outputs = compiled.ir ? await transformOutputDiagnostics(analyze(files, { environment: compiled.ir.environment, cache: cache.parse, resolveCache: cache.resolve })) : [];
   const diagnostics = sortDiagnostics([
     ...cfgDiagnostics,
-    ...[...readDiagnostics, ...compiled.diagnostics].map((d) => {
+    ...[...readDiagnostics, ...compiled.diagnostics, ...outputs].map((d) => {
       const file = rel(d.file);
       return {
         ...d,

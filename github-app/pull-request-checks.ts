@@ -32,7 +32,7 @@ export async function runPullRequestChecks(ctx: AppContext, item: ChecksItem, ru
   const checkout = await ctx.repos.checkout(item.fullName, item.cloneUrl, item.sha, async (refresh) => (await ctx.github.token(item.installationId, refresh)).token);
   try {
     if (signal.aborted) throw new Error(String(signal.reason ?? 'aborted'));
-    const project = projectAtCommit(checkout.dir, item.sha, 'pullRequests');
+    const project = await projectAtCommit(checkout.dir, item.sha, 'pullRequests');
     const v = validateResult(project.diagnostics, project.fileCount);
     if (validateId !== undefined) await checks.complete(validateId, v.conclusion, v.output, v.annotations);
     if (planId === undefined) return { validate: v.conclusion };

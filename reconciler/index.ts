@@ -5,7 +5,8 @@ export { openPostgres } from './state/pg-db.js';
 export { migrate } from './state/migrate.js';
 export { MIGRATIONS } from './state/migrations/index.js';
 export { CatalogStore, type Deployment, secretRefs } from './state/catalog-store.js';
-export { openState, redactUrl, type State, type StateOptions } from './open-state.js';
+export { openState, redactUrl, type ScopedState, type State, type StateOptions } from './open-state.js';
+export { ALL_WORKSPACES, ScopedDb } from './state/scoped-db.js';
 export { type ArtifactStore, LocalArtifactStore, digest } from './artifacts/artifact-store.js';
 export { RunQueue, type QueueOptions, isUuid } from './runs/run-queue.js';
 export * from './runs/run-types.js';
@@ -33,3 +34,4 @@ export { runExtract, resolveSecret, type ExtractAction } from './executors/extra
 export { SparkLocalExecutor, type SparkApplicationManifest, type SparkJobInput, type SparkLocalOptions } from './executors/spark-local-executor.js';
 export { SparkKubernetesExecutor, type SparkKubernetesOptions } from './executors/spark-kubernetes-executor.js';
 export { ExecutorSettingsError, PIPELINE_EXECUTOR_ENV, missingExecutors, pipelineExecutorsFromEnv } from './executors/pipeline-executors.js';
+export { transformOutputDiagnostics } from './checks/transform-outputs.js';

@@ -1,5 +1,5 @@
 // Parse + resolve in one call: what `lakespec validate` runs. Pure.
-import { type Diagnostic, dedupeDiagnostics, sortDiagnostics } from './diagnostic.js';
+import { type Diagnostic, type Position, dedupeDiagnostics, sortDiagnostics } from './diagnostic.js';
 import type { ResolvedProject } from './model.js';
 import { type ParseCache, type ParsedSpecs, parseSpecs } from './parse-specs.js';
 import { ResolveCache, environmentsOf, resolveProject } from './resolve-project.js';
@@ -30,8 +30,29 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions = 
   const resolveCache = options.resolveCache ?? new ResolveCache();
   for (const env of envs) {
     const r = resolveProject(parsed, env, resolveCache);
-    diagnostics.push(...r.diagnostics);
+    const name = r.project?.environment ?? env;
+    diagnostics.push(...(name === undefined ? r.diagnostics : r.diagnostics.map((d) => inEnvironment(d, parsed, name))));
     if (r.project) projects.set(r.project.environment, r.project);
   }
   return { parsed, projects, diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)) };
+}
+
+/**
+ * A problem written in an environment's own part of a file (a resource's `overrides.<env>`,
+ * the workspace's `environments.<env>`) says which environment it belongs to: the same
+ * line read for another environment would not show it.
+ */
+function inEnvironment(d: Diagnostic, parsed: ParsedSpecs, env: string): Diagnostic {
+  if (!d.file || !d.range || d.message.includes(`environment ${env}`)) return d;
+  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.column <= b.column);
+  for (const r of parsed.resources) {
+    if (r.doc.file !== d.file) continue;
+    for (const pointer of [`/spec/overrides/${env}`, `/spec/environments/${env}`]) {
+      const span = r.doc.spans.get(pointer);
+      if (!span) continue;
+      const range = r.doc.lines.range(span.keyStart ?? span.start, span.end);
+      if (before(range.start, d.range.start) && before(d.range.start, range.end)) return { ...d, message: `${d.message} (environment ${env})` };
+    }
+  }
+  return d;
 }

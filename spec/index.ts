@@ -16,3 +16,4 @@ export { type SqlPart, parseSqlTemplate, blankLiterals, endOfNonCode } from './s
 export { parseDurationSeconds } from './duration.js';
 export { closest, didYouMean } from './did-you-mean.js';
 export { type RepoConfig, REPO_CONFIG_FILE, DEFAULT_REPO_CONFIG, parseRepoConfig } from './repo-config.js';
+export { Locator } from './locator.js';

@@ -59,6 +59,7 @@ export interface ColumnSpec {
   name: string;
   type: string;
   nullable?: boolean;
+  renamedFrom?: string;
   description?: string;
   tags?: string[];
 }
@@ -92,6 +93,7 @@ export interface StorageSpec {
 
 export interface DatasetSpec {
   layer: Layer;
+  renamedFrom?: string;
   owner?: string;
   description?: string;
   tags?: string[];
@@ -169,6 +171,8 @@ export interface ResolvedColumn {
   description?: string;
   /** Present only when written. */
   tags?: string[];
+  /** The column's name before a rename (present only when written). */
+  renamedFrom?: string;
 }
 
 export interface ResolvedPartitionField {
@@ -195,6 +199,8 @@ export interface ResolvedDataset {
   checks: ResolvedCheck[];
   physical: PhysicalName;
   labels: Record<string, string>;
+  /** The dataset's name before a rename (present only when written). */
+  renamedFrom?: string;
 }
 
 export interface ResolvedStep {

@@ -167,6 +167,13 @@ function resolveFresh(parsed: ParsedSpecs, requestedEnv: string | undefined, cac
     datasets.set(r.name, { ds, loc });
   }
   const knownDataset = (n: string) => datasets.has(n) || unresolved.has(n) || parsed.invalid.Dataset.has(n);
+  // A rename's old name must be gone: otherwise two datasets would claim one table.
+  for (const { ds, loc } of datasets.values()) {
+    if (ds.renamedFrom === undefined) continue;
+    const claim = [...datasets.values()].find((o) => o.ds !== ds && o.ds.renamedFrom === ds.renamedFrom);
+    if (knownDataset(ds.renamedFrom)) diags.push(diagnostic('LS1323', `dataset "${ds.name}" says it was renamed from "${ds.renamedFrom}", which is still a dataset; remove one of them`, { location: loc.at(['renamedFrom']) }));
+    else if (claim) diags.push(diagnostic('LS1323', `datasets "${ds.name}" and "${claim.ds.name}" both say they were renamed from "${ds.renamedFrom}"`, { location: loc.at(['renamedFrom']) }));
+  }
 
   // Relationships need every dataset resolved first.
   for (const { ds, loc } of datasets.values()) {
@@ -503,6 +510,12 @@ function resolveDataset(
     const col: ResolvedColumn = { kind: 'column', name: c.name, type: t.type, nullable: c.nullable ?? true };
     if (c.description !== undefined) col.description = c.description;
     if (c.tags !== undefined) col.tags = c.tags;
+    if (c.renamedFrom !== undefined) {
+      // The old name must not be a column too: then nothing would say which one keeps the values.
+      if (spec.columns.some((x) => x.name === c.renamedFrom)) diags.push(diagnostic('LS1323', `column "${c.name}" says it was renamed from "${c.renamedFrom}", which is still a column of dataset "${r.name}"; remove one of them`, { location: loc.at(['columns', i, 'renamedFrom']) }));
+      else if (spec.columns.some((x, j) => j !== i && x.renamedFrom === c.renamedFrom)) diags.push(diagnostic('LS1323', `two columns of dataset "${r.name}" say they were renamed from "${c.renamedFrom}"`, { location: loc.at(['columns', i, 'renamedFrom']) }));
+      else col.renamedFrom = c.renamedFrom;
+    }
     columns.push(col);
     byName.set(c.name, col);
   });
@@ -595,6 +608,7 @@ function resolveDataset(
     labels: r.labels,
   };
   if (spec.owner !== undefined) ds.owner = spec.owner;
+  if (spec.renamedFrom !== undefined) ds.renamedFrom = spec.renamedFrom;
   const description = spec.description ?? r.description;
   if (description !== undefined) ds.description = description;
   return ds;

@@ -48,7 +48,7 @@ export async function upCommand(argv: string[], io: Io): Promise<number> {
           const ref = [t.physical.catalog, t.physical.schema, t.physical.table].map((p) => session.engine.backend.dialect.quoteIdent(p)).join('.');
           const count = Number((await session.engine.rows(`SELECT count(*) FROM ${ref}`))[0]![0]);
           const r = await session.engine.records(`SELECT * FROM ${ref} ORDER BY ${t.columns.map((_, i) => i + 1).join(', ')} LIMIT ${previewRows}`);
-          io.stdout(`\n${s.bold(t.name)} ${s.dim(`(${fq}, ${count} rows)`)}\n${renderTable(r.columns, r.rows)}`);
+          io.stdout(`\n${s.bold(t.name)} ${s.dim(`(${fq}: ${r.rows.length < count ? `first ${r.rows.length} of ${count} rows` : `${count} row${count === 1 ? '' : 's'}`})`)}\n${renderTable(r.columns, r.rows)}`);
         }
       },
     });

@@ -1,3 +1,4 @@
+import { transformOutputDiagnostics } from '../../reconciler/checks/transform-outputs.js';
 import { analyze, hasErrors, sortDiagnostics } from '../../spec/index.js';
 import { EXIT, type Io, displayPathFor, oneOf, parse, styles } from '../cli-context.js';
 import { formatJson, formatSarif, formatText, summaryLine } from '../format-diagnostics.js';
@@ -18,7 +19,7 @@ Options:
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
 `;
 
-export function validateCommand(argv: string[], io: Io): number {
+export async function validateCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { env: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } });
   if (values.help) {
     io.stdout(validateHelp);
@@ -27,7 +28,9 @@ export function validateCommand(argv: string[], io: Io): number {
   const format = values.json ? 'json' : oneOf(values.format, ['text', 'json', 'sarif'] as const, '--format', 'text');
   const project = loadProject(io.cwd, positionals[0]);
   const analysis = analyze(project.files, values.env !== undefined ? { environment: values.env } : {});
-  const diagnostics = sortDiagnostics([...project.readDiagnostics, ...analysis.diagnostics]);
+  // What each transform produces against what its dataset declares (DuckDB's SQL parser).
+  const outputs = await transformOutputDiagnostics(analysis);
+  const diagnostics = sortDiagnostics([...project.readDiagnostics, ...analysis.diagnostics, ...outputs]);
   const display = displayPathFor(io, project.root);
   const envs = [...analysis.projects.keys()];
   if (format === 'json') io.stdout(formatJson(diagnostics, display, { files: project.files.length, environments: envs }));

@@ -42,6 +42,11 @@ export class DuckDbDialect extends SqlDialect {
   }
 
   // DuckDB has no column comments in CREATE TABLE; they are set with COMMENT ON afterwards.
+  /** DuckDB names the new table without its schema (it stays in the same one). */
+  override renameTable(from: Pick<IRTable, 'physical'>, to: Pick<IRTable, 'physical'>): string {
+    return `ALTER TABLE ${this.tableRef(from)} RENAME TO ${this.quoteIdent(to.physical.table)}`;
+  }
+
   override columnComment(): string {
     return '';
   }

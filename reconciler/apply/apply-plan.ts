@@ -45,6 +45,8 @@ export interface ApplyInput {
   /** Identifies this apply in the table locks (e.g. host:pid). */
   holder: string;
   onStage?: (stage: Stage, statements: string[]) => void;
+  /** How long a table lock lasts unless renewed (default 60 s; renewed at a third of it). */
+  lockSeconds?: number;
 }
 
 export interface ApplyResult {
@@ -59,13 +61,14 @@ export async function applyPlan(store: CatalogStore, engine: SqlEngine, input: A
   const tablesByName = new Map(ir.tables.map((t) => [t.name, t]));
   const appliedByName = new Map(applied.tables.map((t) => [t.name, t]));
   const touched = plan.stages.filter((s) => s.table).map((s) => s.table!);
+  const lockSeconds = input.lockSeconds ?? LOCK_SECONDS;
   try {
-    await store.lockTables(ir.workspace, ir.environment, touched, input.holder, LOCK_SECONDS);
+    await store.lockTables(ir.workspace, ir.environment, touched, input.holder, lockSeconds);
   } catch (e) {
     if (e instanceof StoreError && e.code === 'conflict') throw new ApplyLockedError(e.message);
     throw e;
   }
-  const renew = setInterval(() => void store.lockTables(ir.workspace, ir.environment, touched, input.holder, LOCK_SECONDS).catch(() => {}), (LOCK_SECONDS * 1000) / 3);
+  const renew = setInterval(() => void store.lockTables(ir.workspace, ir.environment, touched, input.holder, lockSeconds).catch(() => {}), (lockSeconds * 1000) / 3);
   try {
     const deploymentId = await store.beginDeployment({
       workspace: ir.workspace,

@@ -16,6 +16,21 @@ export function stageStatements(stage: Stage, backend: SqlBackend<SqlDialect>, d
     }
     case 'create_table':
       return backend.tableStatements(t!);
+    case 'rename_table': {
+      const old = applied.get(stage.renamedFrom!);
+      return old && stage.from !== stage.to ? [d.renameTable({ physical: old.physical }, t!)] : [];
+    }
+    case 'copy_table': {
+      // Into the new table as declared, from the old one: each column by its name there (or the name it was renamed from).
+      const old = applied.get(stage.renamedFrom!);
+      if (!old) return backend.tableStatements(t!);
+      const had = new Set(old.columns.map((c) => c.name));
+      const pairs = t!.columns.map((c) => [c.name, had.has(c.name) ? c.name : c.renamedFrom && had.has(c.renamedFrom) ? c.renamedFrom : undefined] as const).filter((p): p is readonly [string, string] => p[1] !== undefined);
+      const insert = `INSERT INTO ${d.tableRef(t!)} (${pairs.map(([to]) => d.quoteIdent(to)).join(', ')}) SELECT ${pairs.map(([, from]) => d.quoteIdent(from)).join(', ')} FROM ${d.tableRef({ physical: old.physical })}`;
+      return [...backend.tableStatements(t!), insert, d.dropTable({ physical: old.physical })];
+    }
+    case 'rename_column':
+      return [d.renameColumn(t!, stage.from!, stage.column!)];
     case 'add_column':
       return [d.addColumn(t!, column())];
     case 'widen_type':

@@ -23,6 +23,12 @@ export interface TableState {
   partitioning: string[];
   storage: { fileFormat: string; formatVersion: number; sortedBy: string[] };
   fingerprint: string;
+  /**
+   * Desired state only, and not part of the fingerprint (a rename already applied is no
+   * change): the dataset's name before, and each renamed column's name before.
+   */
+  renamedFrom?: string;
+  columnsRenamedFrom?: Record<string, string>;
 }
 
 export interface PipelineState {
@@ -81,7 +87,13 @@ export function tableState(t: IRTable): TableState {
     ...(t.owner ? { owner: t.owner } : {}),
     ...(t.description ? { description: t.description } : {}),
   };
-  return { ...s, fingerprint: sha256(canonicalJson(s)) };
+  const renamedColumns = t.columns.filter((c) => c.renamedFrom !== undefined);
+  return {
+    ...s,
+    fingerprint: sha256(canonicalJson(s)),
+    ...(t.renamedFrom ? { renamedFrom: t.renamedFrom } : {}),
+    ...(renamedColumns.length > 0 ? { columnsRenamedFrom: Object.fromEntries(renamedColumns.map((c) => [c.name, c.renamedFrom!])) } : {}),
+  };
 }
 
 /** The desired state of a compiled project. Pure. */

@@ -9,7 +9,10 @@ import { typeChange } from './type-change.js';
 export type StageKind =
   | 'create_schema'
   | 'create_table'
+  | 'rename_table'
+  | 'copy_table'
   | 'adopt_table'
+  | 'rename_column'
   | 'add_column'
   | 'widen_type'
   | 'relax_not_null'
@@ -36,6 +39,8 @@ export interface Stage {
   column?: string;
   from?: string;
   to?: string;
+  /** For rename_table and copy_table: the logical name the dataset had before. */
+  renamedFrom?: string;
   /** For change_properties: which properties change (owner, description, tags, layer, storage). */
   properties?: string[];
   detail: string;
@@ -70,7 +75,10 @@ export interface PlanOptions {
 const ACTION: Record<StageKind, PlanAction> = {
   create_schema: 'create',
   create_table: 'create',
+  rename_table: 'alter',
+  copy_table: 'alter',
   adopt_table: 'create',
+  rename_column: 'alter',
   add_column: 'alter',
   widen_type: 'alter',
   relax_not_null: 'alter',
@@ -108,9 +116,25 @@ export function plan(desired: DesiredState, applied: CatalogState, options: Plan
   }
   for (const s of [...newSchemas].sort(byString)) stages.push({ kind: 'create_schema', target: s, detail: `create schema ${s}`, destructive: false });
 
+  // Datasets whose applied table a renamed dataset takes over (renamedFrom): kept, not dropped.
+  const takenOver = new Set<string>();
   for (const t of [...desired.tables].sort((a, b) => byString(a.name, b.name))) {
     const prior = appliedTables.get(t.name);
     const fq = qualified(t.physical);
+    const before = !prior && t.renamedFrom && !desiredTables.has(t.renamedFrom) ? appliedTables.get(t.renamedFrom) : undefined;
+    if (before) {
+      takenOver.add(before.name);
+      const from = qualified(before.physical);
+      if (before.physical.catalog !== t.physical.catalog || before.physical.schema !== t.physical.schema) {
+        // Another schema (its layer changed): the rows are copied into the new table, the old one dropped.
+        stages.push({ kind: 'copy_table', target: t.name, table: fq, renamedFrom: before.name, from, to: fq, detail: `${from} → ${fq}: dataset ${before.name} is now ${t.name}; rows copied into the new table, the old one dropped`, destructive: false });
+        continue;
+      }
+      const detail = from === fq ? `${fq}: dataset ${before.name} is now ${t.name} (same table)` : `${from}: rename to ${fq} (dataset ${before.name} is now ${t.name}; rows kept)`;
+      stages.push({ kind: 'rename_table', target: t.name, table: fq, renamedFrom: before.name, from, to: fq, detail, destructive: false });
+      stages.push(...tableChanges({ ...before, name: t.name, physical: t.physical }, t));
+      continue;
+    }
     if (!prior) {
       const existing = live.get(fq);
       if (existing) stages.push({ kind: 'adopt_table', target: t.name, table: fq, detail: `adopt existing table ${fq} (${existing.columns.length} columns)`, destructive: false });
@@ -127,7 +151,7 @@ export function plan(desired: DesiredState, applied: CatalogState, options: Plan
     stages.push(...tableChanges(prior, t));
   }
   for (const t of [...applied.tables].sort((a, b) => byString(a.name, b.name))) {
-    if (!desiredTables.has(t.name)) stages.push({ kind: 'drop_table', target: t.name, table: qualified(t.physical), detail: `drop table ${qualified(t.physical)} (removed from the specs)`, destructive: true });
+    if (!desiredTables.has(t.name) && !takenOver.has(t.name)) stages.push({ kind: 'drop_table', target: t.name, table: qualified(t.physical), detail: `drop table ${qualified(t.physical)} (removed from the specs)`, destructive: true });
   }
 
   stages.push(...namedChanges('connection', desired.connections, applied.connections));
@@ -148,7 +172,7 @@ export function plan(desired: DesiredState, applied: CatalogState, options: Plan
   }
 
   // Execution order: creates, alters, replaces, then drops (columns before tables).
-  const rank = (s: Stage) => ['create_schema', 'create_table', 'adopt_table', 'create_connection', 'update_connection', 'add_column', 'widen_type', 'relax_not_null', 'narrow_type', 'require_not_null', 'change_primary_key', 'change_partitioning', 'change_properties', 'create_pipeline', 'replace_pipeline', 'drop_pipeline', 'drop_column', 'drop_table', 'drop_connection'].indexOf(s.kind);
+  const rank = (s: Stage) => ['create_schema', 'rename_table', 'copy_table', 'create_table', 'adopt_table', 'rename_column', 'create_connection', 'update_connection', 'add_column', 'widen_type', 'relax_not_null', 'narrow_type', 'require_not_null', 'change_primary_key', 'change_partitioning', 'change_properties', 'create_pipeline', 'replace_pipeline', 'drop_pipeline', 'drop_column', 'drop_table', 'drop_connection'].indexOf(s.kind);
   const ordered = stages.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i).map((x) => x.s);
 
   const summary = { create: 0, alter: 0, drop: 0, replace: 0, destructive: 0, blocked: 0 };
@@ -174,8 +198,16 @@ function tableChanges(prior: TableState, t: TableState): Stage[] {
   const fq = qualified(t.physical);
   const before = new Map(prior.columns.map((c) => [c.name, c]));
   const after = new Map(t.columns.map((c) => [c.name, c]));
+  // Columns renamed (renamedFrom) keep their values: the old name is not dropped.
+  const renamedAway = new Set<string>();
   for (const c of t.columns) {
-    const old = before.get(c.name);
+    let old = before.get(c.name);
+    const from = t.columnsRenamedFrom?.[c.name];
+    if (!old && from && before.has(from) && !after.has(from)) {
+      old = before.get(from)!;
+      renamedAway.add(from);
+      out.push({ kind: 'rename_column', target: t.name, table: fq, column: c.name, from, to: c.name, detail: `rename column ${from} to ${c.name} (values kept)`, destructive: false });
+    }
     if (!old) {
       out.push({ kind: 'add_column', target: t.name, table: fq, column: c.name, to: formatSqlType(c.type), detail: `add column ${c.name} ${formatSqlType(c.type)}${c.nullable ? '' : ' (nullable at first: existing rows have no value)'}`, destructive: false });
       continue;
@@ -189,7 +221,7 @@ function tableChanges(prior: TableState, t: TableState): Stage[] {
     }
   }
   for (const c of prior.columns) {
-    if (!after.has(c.name)) out.push({ kind: 'drop_column', target: t.name, table: fq, column: c.name, from: formatSqlType(c.type), detail: `drop column ${c.name} ${formatSqlType(c.type)}: its data is lost`, destructive: true });
+    if (!after.has(c.name) && !renamedAway.has(c.name)) out.push({ kind: 'drop_column', target: t.name, table: fq, column: c.name, from: formatSqlType(c.type), detail: `drop column ${c.name} ${formatSqlType(c.type)}: its data is lost`, destructive: true });
   }
   if (prior.primaryKey.join(',') !== t.primaryKey.join(',')) {
     out.push({ kind: 'change_primary_key', target: t.name, table: fq, from: `(${prior.primaryKey.join(', ')})`, to: `(${t.primaryKey.join(', ')})`, detail: `primary key (${prior.primaryKey.join(', ')}) → (${t.primaryKey.join(', ')}): merges and uniqueness change meaning`, destructive: true });

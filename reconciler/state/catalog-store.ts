@@ -114,6 +114,8 @@ export class CatalogStore {
       const dropped = new Set<string>();
       plan.stages.forEach((s, i) => {
         if (!done.has(i)) return;
+        // A renamed dataset's old record goes: its table now belongs to the new name.
+        if ((s.kind === 'rename_table' || s.kind === 'copy_table') && s.renamedFrom && !tables.has(s.renamedFrom)) dropped.add(s.renamedFrom);
         if (s.kind === 'drop_table' && !tables.has(s.target)) dropped.add(s.target);
         else if (tables.has(s.target)) touched.add(s.target);
       });

@@ -89,7 +89,7 @@ describe('protected environments from the CLI', () => {
 
     // The pushed commit of main applies.
     const ok = await runCli(['apply', dir, ...prod], ROOT);
-    expect(ok.stderr).toBe('');
+    expect(ok.stderr.replace(/^… opening the state store .*\n/m, '')).toBe(''); // a slow open says so; nothing else
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/✔ applied \d+ stages/);
 
@@ -112,4 +112,31 @@ describe('protected environments from the CLI', () => {
       },
     ]);
   });
+  it('takes the default branch from .lakespec.yml when there is no remote, and refuses when nothing names it', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'lakespec-protected-local-'));
+    const dir = join(base, 'repo');
+    cpSync(join(EXAMPLES, 'finance'), dir, { recursive: true });
+    writeFileSync(join(dir, '.gitignore'), '.lakespec/\n');
+    git(dir, 'init', '-q', '-b', 'trunk');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'specs');
+    const prod = ['--env', 'prod', '--state', join(base, 'state')];
+    // No remote and no configuration: the default branch is not known.
+    const unknown = await runCli(['apply', dir, ...prod], ROOT);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('the default branch is not known');
+    expect(unknown.stderr).toContain('set defaultBranch in .lakespec.yml');
+    // Named in .lakespec.yml (committed): trunk applies, another branch does not.
+    writeFileSync(join(dir, '.lakespec.yml'), 'defaultBranch: trunk\n');
+    git(dir, 'add', '.lakespec.yml');
+    git(dir, 'commit', '-q', '-m', 'default branch');
+    const ok = await runCli(['apply', dir, ...prod], ROOT);
+    expect(ok.code, ok.stderr).toBe(0);
+    git(dir, 'checkout', '-q', '-b', 'main');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'on main');
+    const other = await runCli(['apply', dir, ...prod], ROOT);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('is on branch main');
+    expect(other.stderr).toContain('merge the change to trunk and apply from trunk');
+  }, 120_000);
 });

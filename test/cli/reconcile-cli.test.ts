@@ -2,6 +2,7 @@
 // (PGlite + DuckDB in a temporary state folder): the README's main job end to end, the
 // idempotent second run, blocked destructive changes, and clean errors.
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,14 +23,15 @@ describe('lakespec up / plan / apply / run / runs / drift', () => {
   it('runs examples/finance end to end on the embedded default, then again with nothing to apply', async () => {
     const { dir, state } = copyFinance();
     const up = await runCli(['up', dir, '--state', state, ...SHA], ROOT);
-    expect(up.stderr).toBe('');
+    // Nothing on stderr but, when opening the store takes over a second, a line saying so.
+    expect(up.stderr.replace(/^… opening the state store \(.*\)\n/m, '')).toBe('');
     expect(up.code).toBe(0);
     expect(up.stdout).toContain('+ create table dev_lakehouse.finance_gold.top_customers (6 columns)');
     expect(up.stdout).toMatch(/✔ applied 26 stages \(\d+ statements\) on duckdb/);
     expect(up.stdout).toMatch(/✔ finance_marts\.daily_revenue\s+22 rows/);
     expect(up.stdout).toContain('✔ run succeeded (13 phases)');
     // The gold tables, previewed.
-    expect(up.stdout).toContain('top_customers (dev_lakehouse.finance_gold.top_customers, 10 rows)');
+    expect(up.stdout).toContain('top_customers (dev_lakehouse.finance_gold.top_customers: first 5 of 10 rows)');
     expect(up.stdout).toMatch(/│ 1\s+│ 104\s+│ Delta Foods GmbH │/);
 
     const again = await runCli(['up', dir, '--state', state, ...SHA, '--preview', '0'], ROOT);
@@ -71,6 +73,20 @@ describe('lakespec up / plan / apply / run / runs / drift', () => {
     expect(JSON.parse((await runCli(['runs', queuedId, '--state', state, '--json'], ROOT)).stdout).run.status).toBe('cancelled');
   });
 
+  it('after a failed phase, up lists the phases it did not run', async () => {
+    const { dir, state } = copyFinance();
+    const file = join(dir, 'pipelines', 'sales-silver.yaml');
+    // Valid SQL that fails when it runs: a text that is not a number.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('id as partner_id,', "cast('not a number' || id as bigint) as partner_id,"));
+    const up = await runCli(['up', dir, '--state', state, ...SHA], ROOT);
+    expect(up.code).not.toBe(0);
+    expect(up.stdout).toMatch(/✖ sales_silver\.partners\s+.*Conversion Error/);
+    expect(up.stdout).toMatch(/\d+ phases not run, after the failure:\n/);
+    // The gold marts depend on the silver partners: listed, not silently missing.
+    expect(up.stdout).toMatch(/– finance_marts\.dbt\s+skipped|– customer_marts\.\S+\s+skipped/);
+    expect(up.stdout).not.toMatch(noStack);
+  });
+
   it('blocks a dropped column until it is allowed, and changes nothing meanwhile', async () => {
     const { dir, state } = copyFinance();
     expect((await runCli(['apply', dir, '--state', state, ...SHA], ROOT)).code).toBe(0);
@@ -91,7 +107,7 @@ describe('lakespec up / plan / apply / run / runs / drift', () => {
     expect(allowed.stdout).toContain('[destructive, allowed by --allow-destructive]');
   });
 
-  it('reports bad input plainly: spec errors, unreachable databases, bad ids', async () => {
+  it('reports bad input plainly: spec errors, unreachable databases, bad ids', { timeout: 60_000 }, async () => {
     const { dir, state } = copyFinance();
     writeFileSync(join(dir, 'datasets', 'broken.yaml'), 'apiVersion: lakespec.dev/v1\nkind: Dataset\nmetadata: { name: broken }\nspec: { layer: gold, columns: [] , bogus: 1 }\n');
     const bad = await runCli(['plan', dir, '--state', state], ROOT);
@@ -104,6 +120,18 @@ describe('lakespec up / plan / apply / run / runs / drift', () => {
     expect(down.stderr).toContain('cannot open the state store (PostgreSQL at postgres://lakespec:***@127.0.0.1:1/none)');
     expect(down.stderr).not.toContain('s3cret');
     expect(down.stderr).not.toMatch(noStack);
+    // A server that accepts and never answers: after a second the wait says what it waits on.
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const hung = await runCli(['runs', '--database-url', `postgres://lakespec@127.0.0.1:${port}/none`], ROOT);
+      expect(hung.code).toBe(1);
+      expect(hung.stderr).toMatch(new RegExp(`^… opening the state store \\(PostgreSQL at postgres://lakespec@127\\.0\\.0\\.1:${port}/none\\)\\n`));
+      expect(hung.stderr).toContain('cannot open the state store');
+    } finally {
+      silent.close();
+    }
     const id = await runCli(['runs', 'not-a-run', '--state', state], ROOT);
     expect(id.code).toBe(2);
     for (const cmd of ['plan', 'apply', 'run', 'runs', 'drift', 'up', 'serve', 'worker', 'token']) {

@@ -203,4 +203,45 @@ spec:
       expect([Number(n), Number(amounts), String(sum), String(max).slice(0, 19), Number(quoted)], format).toEqual([Number(en), Number(eamounts), String(esum), String(emax).slice(0, 19), Number(equoted)]);
     }
   });
+  it('renames keep the rows on Trino + Iceberg: a table and a column (renamedFrom), then into another schema', async () => {
+    await suite.pg.createDatabase('renames');
+    const db = openPostgres(suite.pg.url('renames'));
+    const engine = new TrinoEngine({ server: `http://127.0.0.1:${suite.trino.port}` });
+    try {
+      await migrate(db);
+      const store = new CatalogStore(db);
+      const dataset = (name: string, layer: string, renamed: string) => `apiVersion: lakespec.dev/v1
+kind: Dataset
+metadata: { name: ${name} }
+spec:
+  layer: ${layer}
+${renamed}  columns:
+    - { name: id, type: bigint, nullable: false }
+    - { name: ${renamed ? 'label' : 'name'}, type: varchar${renamed ? ', renamedFrom: name' : ''} }
+`;
+      const version = (name: string, layer: string, renamed: string) => {
+        const r = compile([{ path: 'workspace.yaml', text: 'apiVersion: lakespec.dev/v1\nkind: Workspace\nmetadata: { name: renames }\nspec: { catalog: lakehouse, environments: { dev: {} } }\n' }, { path: 'd.yaml', text: dataset(name, layer, renamed) }], { environment: 'dev', gitSha: 'abc1234', backends: ['trino'] });
+        expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        return { ir: r.ir!, desired: desiredState(r.ir!), manifestHash: r.manifest!.setHash };
+      };
+      const apply = async (v: ReturnType<typeof version>) => {
+        const applied = await store.applied('renames', 'dev');
+        const p = plan(v.desired, applied, { live: await engine.liveTables(['dev_lakehouse']) });
+        await applyPlan(store, engine, { ir: v.ir, desired: v.desired, applied, plan: p, manifestHash: v.manifestHash, requester: 'tests', holder: 'tests' });
+        return p.stages.map((x) => x.kind);
+      };
+      await apply(version('things', 'silver', ''));
+      await suite.trino.query(`INSERT INTO dev_lakehouse.renames_silver.things VALUES (1, 'O''Brien'), (2, NULL)`);
+      expect(await apply(version('items', 'silver', '  renamedFrom: things\n'))).toEqual(['rename_table', 'rename_column']);
+      const kept = await suite.trino.query('SELECT id, label FROM dev_lakehouse.renames_silver.items ORDER BY id');
+      expect(kept.rows).toEqual([[1, "O'Brien"], [2, null]]);
+      expect((await engine.liveTables(['dev_lakehouse'])).filter((t) => t.physical.schema.startsWith('renames_')).map((t) => t.physical.table)).toEqual(['items']);
+      // Another layer is another schema: copied, and the old table dropped.
+      expect(await apply(version('items_gold', 'gold', '  renamedFrom: items\n'))).toEqual(['create_schema', 'copy_table']);
+      expect((await suite.trino.query('SELECT id, label FROM dev_lakehouse.renames_gold.items_gold ORDER BY id')).rows).toEqual([[1, "O'Brien"], [2, null]]);
+      expect((await engine.liveTables(['dev_lakehouse'])).filter((t) => t.physical.schema.startsWith('renames_')).map((t) => `${t.physical.schema}.${t.physical.table}`)).toEqual(['renames_gold.items_gold']);
+    } finally {
+      await db.close();
+    }
+  }, 300_000);
 });

@@ -15,9 +15,10 @@ import {
   migrate,
   openPglite,
   plan,
+  sleep,
 } from '../../reconciler/index.js';
 import type { SourceFile } from '../../spec/index.js';
-import { ORDERS, WORKSPACE, project } from '../helpers/specs.js';
+import { ORDERS, PIPELINE, WORKSPACE, project } from '../helpers/specs.js';
 
 const EMPTY = { tables: [], pipelines: [], connections: [] };
 
@@ -133,6 +134,43 @@ describe('apply on DuckDB with the PGlite store', () => {
     }
   });
 
+  it('renames keep the data: a dataset and a column renamed (renamedFrom), then moved to another layer', async () => {
+    const s = await setup();
+    try {
+      await applyVersion(s, v1());
+      await s.engine.run(`INSERT INTO "dev_lake"."shop_silver"."orders" VALUES (1, 2, TIMESTAMP '2026-01-01 00:00:00', 12.5)`);
+      const purchases = (layer: string) =>
+        ORDERS.replace('  name: orders', '  name: purchases')
+          .replace('  layer: silver', `  layer: ${layer}\n  renamedFrom: ${layer === 'silver' ? 'orders' : 'purchases'}`)
+          .replace('{ name: customer_id, type: bigint }', '{ name: buyer_id, type: bigint, renamedFrom: customer_id }');
+      const pipeline = PIPELINE.replace('into: orders', 'into: purchases').replace('select id, customer_id,', 'select id, customer_id as buyer_id,');
+      const renamed = build(project({ 'datasets/orders.yaml': purchases('silver'), 'pipelines/shop.yaml': pipeline }));
+      const p = plan(renamed.desired, await s.store.applied('shop', 'dev'));
+      // Before renamedFrom this was a create, a drop of orders (blocked) and its rows lost.
+      expect(kinds(p)).toEqual(['rename_table', 'rename_column:buyer_id', 'replace_pipeline']);
+      expect(formatPlan(p)).toContain('dev_lake.shop_silver.orders: rename to dev_lake.shop_silver.purchases (dataset orders is now purchases; rows kept)');
+      await applyVersion(s, renamed);
+      const rows = await s.engine.records('SELECT * FROM "dev_lake"."shop_silver"."purchases"');
+      expect(rows.columns).toEqual(['id', 'buyer_id', 'ordered_at', 'amount']);
+      expect(rows.rows.map((r) => r.map(String))).toEqual([['1', '2', '2026-01-01 00:00:00', '12.50']]);
+      expect((await s.engine.liveTables(['dev_lake'])).map((t) => t.physical.table).sort()).toEqual(['purchases', 'raw_orders']);
+      const applied = await s.store.applied('shop', 'dev');
+      expect(applied.tables.map((t) => t.name).sort()).toEqual(['purchases', 'raw_orders']);
+      // Applied: the renamedFrom left in the specs is no change.
+      expect(plan(renamed.desired, applied).stages).toEqual([]);
+      // To another layer (another schema): the rows are copied into the new table, the old one dropped.
+      const gold = build(project({ 'datasets/orders.yaml': purchases('gold').replace('  name: purchases', '  name: purchases_gold'), 'pipelines/shop.yaml': pipeline.replace('into: purchases', 'into: purchases_gold') }));
+      const moved = plan(gold.desired, applied);
+      expect(kinds(moved)).toEqual(['create_schema', 'copy_table', 'replace_pipeline']);
+      await applyVersion(s, gold);
+      expect((await s.engine.records('SELECT id, buyer_id, amount FROM "dev_lake"."shop_gold"."purchases_gold"')).rows.map((r) => r.map(String))).toEqual([['1', '2', '12.50']]);
+      expect((await s.engine.liveTables(['dev_lake'])).map((t) => `${t.physical.schema}.${t.physical.table}`).sort()).toEqual(['shop_bronze.raw_orders', 'shop_gold.purchases_gold']);
+      expect(plan(gold.desired, await s.store.applied('shop', 'dev')).stages).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('is all-or-nothing: a failing stage rolls back every stage of the apply', async () => {
     const s = await setup();
     try {
@@ -161,6 +199,44 @@ describe('apply on DuckDB with the PGlite store', () => {
       await s.store.unlockTables('shop', 'dev', 'alice');
       await s.store.lockTables('shop', 'dev', ['a.b.orders'], 'bob');
       await expect(applyVersion(s, v1())).resolves.toBeDefined();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('keeps its locks for an apply that outlasts them (renewed while it runs), and releases them at the end', async () => {
+    const s = await setup();
+    try {
+      const v = v1();
+      const applied = await s.store.applied('shop', 'dev');
+      const p = plan(v.desired, applied);
+      // Each statement takes 0.6 s on the real DuckDB: the 1 s locks would run out twice over without renewal.
+      const slow = Object.create(s.engine) as typeof s.engine;
+      slow.run = async (sql: string, signal?: AbortSignal) => (await sleep(600), s.engine.run(sql, signal));
+      const refusals: string[] = [];
+      let running = true;
+      // Another apply tries for the table all along, from the moment this one holds it.
+      let rival: Promise<void> | undefined;
+      const compete = async () => {
+        while (running) {
+          await s.store.lockTables('shop', 'dev', ['dev_lake.shop_silver.orders'], 'rival', 1).then(
+            () => refusals.push('GOT IT'),
+            (e: Error) => refusals.push(e.message),
+          );
+          await sleep(250);
+        }
+      };
+      const started = Date.now();
+      await applyPlan(s.store, slow, { ir: v.ir, desired: v.desired, applied, plan: p, manifestHash: v.manifestHash, requester: 'tests', holder: 'slow', lockSeconds: 1, onStage: () => void (rival ??= compete()) });
+      const took = Date.now() - started;
+      running = false;
+      await rival;
+      expect(took).toBeGreaterThan(2000); // two lifetimes of the lock at least
+      expect(refusals.length).toBeGreaterThan(5);
+      expect(refusals.filter((r) => r === 'GOT IT')).toEqual([]);
+      expect(refusals[0]).toMatch(/is being applied by slow/);
+      // Released at the end: the rival gets it at once.
+      await s.store.lockTables('shop', 'dev', ['dev_lake.shop_silver.orders'], 'rival', 1);
     } finally {
       await s.close();
     }
