@@ -22,7 +22,7 @@ export async function runInProcess(session: Session, run: Run, io: Io, s: Styler
     // What never ran, so that nobody reads the list above as the whole pipeline.
     const skipped = (await queue.phases(run.id)).filter((p) => p.status === 'skipped' || p.status === 'cancelled');
     if (skipped.length > 0) {
-      io.stdout(`  ${s.dim(`${plural(skipped.length, 'phase')} not run, after the failure:`)}\n`);
+      io.stdout(`\n  ${s.dim(`${plural(skipped.length, 'phase')} not run, after the failure:`)}\n`);
       for (const p of skipped) io.stdout(`  ${s.dim('–')} ${p.name.padEnd(width)} ${s.dim(p.status)}\n`);
     }
   }

@@ -81,7 +81,7 @@ describe('lakespec up / plan / apply / run / runs / drift', () => {
     const up = await runCli(['up', dir, '--state', state, ...SHA], ROOT);
     expect(up.code).not.toBe(0);
     expect(up.stdout).toMatch(/✖ sales_silver\.partners\s+.*Conversion Error/);
-    expect(up.stdout).toMatch(/\d+ phases not run, after the failure:\n/);
+    expect(up.stdout).toMatch(/\n\n {2}\d+ phases not run, after the failure:\n/);
     // The gold marts depend on the silver partners: listed, not silently missing.
     expect(up.stdout).toMatch(/– finance_marts\.dbt\s+skipped|– customer_marts\.\S+\s+skipped/);
     expect(up.stdout).not.toMatch(noStack);
