@@ -16,15 +16,20 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).toString().trim();
 }
 
+/** A new repository at `dir` holding examples/finance, committed on `branch`. */
+function seedRepo(dir: string, branch: string): void {
+  cpSync(join(EXAMPLES, 'finance'), dir, { recursive: true });
+  writeFileSync(join(dir, '.gitignore'), '.lakespec/\n');
+  git(dir, 'init', '-q', '-b', branch);
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'specs');
+}
+
 /** A clone of a repository holding examples/finance, its origin a bare repository with main as HEAD. */
 function repo(): { dir: string; state: string; base: string } {
   const base = mkdtempSync(join(tmpdir(), 'lakespec-protected-'));
   const seed = join(base, 'seed');
-  cpSync(join(EXAMPLES, 'finance'), seed, { recursive: true });
-  writeFileSync(join(seed, '.gitignore'), '.lakespec/\n');
-  git(seed, 'init', '-q', '-b', 'main');
-  git(seed, 'add', '.');
-  git(seed, 'commit', '-q', '-m', 'specs');
+  seedRepo(seed, 'main');
   git(base, 'clone', '-q', '--bare', seed, 'origin.git');
   git(base, 'clone', '-q', join(base, 'origin.git'), 'work');
   return { dir: join(base, 'work'), state: join(base, 'state'), base };
@@ -112,14 +117,11 @@ describe('protected environments from the CLI', () => {
       },
     ]);
   });
+
   it('takes the default branch from .lakespec.yml when there is no remote, and refuses when nothing names it', async () => {
     const base = mkdtempSync(join(tmpdir(), 'lakespec-protected-local-'));
     const dir = join(base, 'repo');
-    cpSync(join(EXAMPLES, 'finance'), dir, { recursive: true });
-    writeFileSync(join(dir, '.gitignore'), '.lakespec/\n');
-    git(dir, 'init', '-q', '-b', 'trunk');
-    git(dir, 'add', '.');
-    git(dir, 'commit', '-q', '-m', 'specs');
+    seedRepo(dir, 'trunk');
     const prod = ['--env', 'prod', '--state', join(base, 'state')];
     // No remote and no configuration: the default branch is not known.
     const unknown = await runCli(['apply', dir, ...prod], ROOT);
