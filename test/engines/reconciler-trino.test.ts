@@ -10,6 +10,7 @@ import { compile } from '../../compiler/index.js';
 import {
   type CatalogState,
   CatalogStore,
+  LeaseLostError,
   type Db,
   DuckDbEngine,
   LocalArtifactStore,
@@ -32,6 +33,7 @@ import { useTrino } from '../harness/trino-suite.js';
 import { splitSql } from '../helpers/split-sql.js';
 import { runTrinoStep, trinoPlans } from '../helpers/trino-pipelines.js';
 import { EXAMPLES, ROOT } from '../helpers/paths.js';
+import { recordingContext } from '../helpers/phase-context.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const root = join(EXAMPLES, 'finance');
@@ -240,6 +242,36 @@ ${renamed}  columns:
       expect(await apply(version('items_gold', 'gold', '  renamedFrom: items\n'))).toEqual(['create_schema', 'copy_table']);
       expect((await suite.trino.query('SELECT id, label FROM dev_lakehouse.renames_gold.items_gold ORDER BY id')).rows).toEqual([[1, "O'Brien"], [2, null]]);
       expect((await engine.liveTables(['dev_lakehouse'])).filter((t) => t.physical.schema.startsWith('renames_')).map((t) => `${t.physical.schema}.${t.physical.table}`)).toEqual(['renames_gold.items_gold']);
+    } finally {
+      await db.close();
+    }
+  }, 300_000);
+  it('a worker that lost its lease runs no further statement on Trino: the fence is checked before each one', async () => {
+    await suite.pg.createDatabase('fence');
+    const db = openPostgres(suite.pg.url('fence'));
+    const engine = new TrinoEngine({ server: `http://127.0.0.1:${suite.trino.port}` });
+    try {
+      await migrate(db);
+      const store = new CatalogStore(db);
+      const r = compile(readSpecFiles(root).files, { environment: 'dev', gitSha: 'f'.repeat(40), backends: ['trino'] });
+      const desired = desiredState(r.ir!);
+      const applied = await store.applied('finance', 'dev');
+      const p = plan(desired, applied, { live: await engine.liveTables(['dev_lakehouse']) });
+      await applyPlan(store, engine, { ir: r.ir!, desired, applied, plan: p, manifestHash: r.manifest!.setHash, requester: 'tests', holder: 'tests' });
+      // A silver step: several statements, each a side effect of its own on Trino (no transactions).
+      const phase = runPhases(r.ir!, r.artifacts, 'trino', ['sales_silver']).find((x) => x.name === 'sales_silver.partners')!;
+      const ran: string[] = [];
+      const spy = Object.create(engine) as TrinoEngine;
+      spy.run = async (sql: string, signal?: AbortSignal) => (ran.push(sql), engine.run(sql, signal));
+      let fences = 0;
+      const ctx = { ...recordingContext({ phase: phase.name }), fence: async () => {
+        // The lease is lost after the first statement (a worker paused past it, or partitioned away).
+        if (++fences > 1) throw new LeaseLostError('lease lost');
+      } };
+      const actions = (phase.input as { step: { actions: unknown[] } }).step.actions.length;
+      expect(actions).toBeGreaterThan(1);
+      await expect(new SqlStepExecutor({ engine: spy, filesRoot: root }).execute(phase.input, ctx)).rejects.toBeInstanceOf(LeaseLostError);
+      expect(ran).toHaveLength(1);
     } finally {
       await db.close();
     }
