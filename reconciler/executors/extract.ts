@@ -8,6 +8,7 @@ import type { PlanAction } from '../../compiler/index.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
 import { readCsv } from './csv-rows.js';
 import { readFileRows } from './file-rows.js';
+import { loadFileAsParquet } from './parquet-load.js';
 import { ExecutionError } from './executor.js';
 
 export type ExtractAction = Extract<PlanAction, { kind: 'extract' }>;
@@ -23,6 +24,10 @@ export interface ExtractContext {
   cursorValue?: unknown;
   /** The phase's abort signal: a timeout or cancel stops the load between and within batches. */
   signal?: AbortSignal;
+  /** Told why a file is loaded by batched INSERTs instead of as a Parquet file (Trino). */
+  onSlowLoad?: (why: string) => void;
+  /** false: batched INSERTs even where a Parquet file could be registered (the benchmark's baseline). */
+  parquetLoad?: boolean;
 }
 
 const BATCH = 500;
@@ -34,8 +39,14 @@ export async function runExtract(action: ExtractAction, ctx: ExtractContext): Pr
     const file = isAbsolute(action.path) ? action.path : join(ctx.filesRoot, action.path);
     const format = action.format ?? 'csv';
     if (format !== 'csv' && format !== 'parquet' && format !== 'json') throw new ExecutionError(`extract of ${action.path}: unknown file format ${format}`, true);
+    if (!existsSync(file)) throw new ExecutionError(`cannot read ${file} for connection ${action.connection}: no such file`, true);
+    // Trino: as a Parquet file registered with the staging table, when the deployment allows it.
+    if (ctx.engine.id === 'trino' && ctx.parquetLoad !== false) {
+      const fast = await loadFileAsParquet(ctx.engine, { file, format, into: action.into, columns: action.columns, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      if (fast.loaded) return fast.rows;
+      ctx.onSlowLoad?.(fast.why);
+    }
     try {
-      if (!existsSync(file)) throw Object.assign(new Error(`no such file`), { code: 'ENOENT' });
       ({ header, rows } = format === 'csv' ? readCsv(file) : await readFileRows(file, format));
     } catch (e) {
       throw new ExecutionError(`cannot read ${file} for connection ${action.connection}: ${(e as Error).message}`, (e as NodeJS.ErrnoException).code === 'ENOENT');

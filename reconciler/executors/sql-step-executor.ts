@@ -65,7 +65,9 @@ export class SqlStepExecutor implements Executor {
           if (!conn) throw new ExecutionError(`connection ${action.connection} is not in the phase input`, true);
           let cursorValue: unknown;
           if (action.incremental) cursorValue = (await engine.rows(action.incremental.maxQuery, ctx.signal))[0]?.[0] ?? null;
-          extracted += await runExtract(action, { engine, filesRoot, connection: conn, env: this.options.env ?? process.env, cursorValue, signal: ctx.signal });
+          let slow: string | undefined;
+          extracted += await runExtract(action, { engine, filesRoot, connection: conn, env: this.options.env ?? process.env, cursorValue, signal: ctx.signal, onSlowLoad: (why) => (slow = why) });
+          if (slow) await ctx.event('PHASE_PROGRESS', 'info', `${step.into}: ${action.path} loaded with batched INSERTs, not as a Parquet file: ${slow}`, { slow_load: slow });
         }
       }
       // The side effect commits only while this worker still holds the lease.

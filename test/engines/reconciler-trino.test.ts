@@ -26,6 +26,7 @@ import {
   openPglite,
   openPostgres,
   plan,
+  runExtract,
   runPhases,
 } from '../../reconciler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
@@ -275,5 +276,39 @@ ${renamed}  columns:
     } finally {
       await db.close();
     }
+  }, 300_000);
+  it('loads files as Parquet registered with add_files, and falls back to batched INSERTs (saying why) when it cannot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lakespec-load-'));
+    const duck = await DuckDbEngine.open({ filesRoot: dir });
+    const rows = "SELECT i::BIGINT AS id, 'n ' || i || CASE WHEN i % 3 = 0 THEN ', \"q\"' ELSE '' END AS name, CASE WHEN i % 4 = 0 THEN NULL ELSE (i * 1.25)::DECIMAL(12,2) END AS amount FROM range(5000) t(i)";
+    await duck.run(`COPY (${rows}) TO '${join(dir, 'ordered.csv')}' (HEADER)`);
+    await duck.run(`COPY (SELECT amount, name, id FROM (${rows})) TO '${join(dir, 'reordered.csv')}' (HEADER)`);
+    await duck.close();
+    const engine = new TrinoEngine({ server: `http://127.0.0.1:${suite.trino.port}` });
+    const columns = [
+      { name: 'id', type: 'bigint' },
+      { name: 'name', type: 'varchar' },
+      { name: 'amount', type: 'decimal(12,2)' },
+    ];
+    await suite.trino.query('CREATE SCHEMA IF NOT EXISTS dev_lakehouse.loads');
+    const load = async (file: string) => {
+      const table = file.replace('.csv', '');
+      await suite.trino.query(`CREATE TABLE dev_lakehouse.loads.${table} (id bigint, name varchar, amount decimal(12,2))`);
+      const slow: string[] = [];
+      const n = await runExtract({ kind: 'extract', connection: 'f', connectionType: 'files', path: file, format: 'csv', into: `"dev_lakehouse"."loads"."${table}"`, columns }, { engine, filesRoot: dir, connection: { type: 'files', config: {} }, env: {}, onSlowLoad: (why) => slow.push(why) });
+      const files = (await suite.trino.query(`SELECT count(*) FROM dev_lakehouse.loads."${table}$files"`)).rows[0]![0];
+      const got = (await suite.trino.query(`SELECT count(*), count(amount), CAST(sum(amount) AS varchar), count_if(name LIKE '%"q"') FROM dev_lakehouse.loads.${table}`)).rows[0]!.map(String);
+      return { n, slow, files: Number(files), got };
+    };
+    const fast = await load('ordered.csv');
+    expect(fast.slow).toEqual([]);
+    expect(fast.n).toBe(5000);
+    expect(fast.files).toBe(1); // one Parquet file, registered
+    expect(fast.got).toEqual(['5000', '3750', '11718750.00', '1667']);
+    // Columns in another order than declared: by name, through INSERTs, and the reason given.
+    const fallback = await load('reordered.csv');
+    expect(fallback.slow).toEqual([expect.stringContaining('is not the declared columns in order')]);
+    expect(fallback.got).toEqual(fast.got);
+    expect(fallback.n).toBe(5000);
   }, 300_000);
 });

@@ -70,6 +70,8 @@ export async function startTrino(e: Engines, pgServer: PostgresServer, icebergCa
         `iceberg.jdbc-catalog.default-warehouse-dir=file://${warehouse}/${name}`,
         'fs.native-local.enabled=true',
         'local.location=/',
+        // What lakespec's fast load needs (ALTER TABLE … EXECUTE add_files); off by default in Trino.
+        'iceberg.add-files-procedure.enabled=true',
       ].join('\n') + '\n',
     );
   }
