@@ -6,7 +6,7 @@ import { CatalogStore, type SqlEngine, applyPlan, desiredState, migrate, openPgl
 
 const SERIES = { duckdb: (n: number) => `generate_series(1, ${n})`, trino: (n: number) => `unnest(sequence(1, ${n}))` };
 
-function specs(engine: 'duckdb' | 'trino', catalog: string): string {
+function specs(engine: 'duckdb' | 'trino', catalog: string, pipelineEngine = 'trino'): string {
   const series = SERIES[engine];
   const dataset = (name: string) => `---
 apiVersion: lakespec.dev/v1
@@ -21,7 +21,7 @@ apiVersion: lakespec.dev/v1
 kind: Pipeline
 metadata: { name: ${name} }
 spec:
-  engine: trino
+  engine: ${pipelineEngine}
   steps:
     - name: ${name}
       type: transform
@@ -60,4 +60,12 @@ export async function contractInputs(engine: SqlEngine, catalog: string): Promis
   }
   const input = (name: string) => runPhases(ir, r.artifacts, id, [name])[0]!.input;
   return { success: input('ok'), terminal: input('bad'), slow: input('slow') };
+}
+
+/** The same three steps as dbt models (dbt-duckdb), in a dbt project written to `dir`. */
+export function contractDbtProject(): { artifacts: import('../../compiler/index.js').Artifact[] } {
+  const r = compile([{ path: 'contract.yaml', text: specs('duckdb', 'lake', 'dbt') }], { environment: 'dev', gitSha: 'c'.repeat(40), backends: ['dbt'] });
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((d) => d.message).join('; '));
+  return { artifacts: r.artifacts };
 }
