@@ -54,9 +54,9 @@ export interface Session {
 }
 
 /** Spark and dbt executors from the LAKESPEC_* variables; a setting that cannot be used is a usage error. */
-export function pipelineExecutorsFor(io: Io, ctx: Parameters<typeof pipelineExecutorsFromEnv>[1]): Executor[] {
+export async function pipelineExecutorsFor(io: Io, ctx: Parameters<typeof pipelineExecutorsFromEnv>[1]): Promise<Executor[]> {
   try {
-    return pipelineExecutorsFromEnv(io.env, ctx);
+    return await pipelineExecutorsFromEnv(io.env, ctx);
   } catch (e) {
     if (e instanceof ExecutorSettingsError) throw new UsageError(e.message);
     throw e;
@@ -96,7 +96,7 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
     return undefined;
   }
   const { stateDir } = stateLocation(io, values);
-  const pipelineExecutors = pipelineExecutorsFor(io, { ...(engineId === 'trino' ? { trinoUrl: trinoUrl! } : {}), workDir: stateDir, filesRoot: project.root });
+  const pipelineExecutors = await pipelineExecutorsFor(io, { ...(engineId === 'trino' ? { trinoUrl: trinoUrl! } : {}), workDir: stateDir, filesRoot: project.root });
   const state = await openStateFor(io, values);
   let engine: SqlEngine;
   try {

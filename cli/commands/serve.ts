@@ -101,7 +101,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   const githubEngine = io.env.LAKESPEC_GITHUB_ENGINE ?? 'duckdb';
   if (github && githubEngine !== 'duckdb' && githubEngine !== 'trino') throw new UsageError('LAKESPEC_GITHUB_ENGINE must be duckdb or trino');
   if (github && githubEngine === 'trino' && !trinoUrl) throw new UsageError('LAKESPEC_GITHUB_ENGINE=trino needs --trino-url (or LAKESPEC_TRINO_URL)');
-  const pipelineExecutors = workers > 0 ? pipelineExecutorsFor(io, { ...(trinoUrl ? { trinoUrl } : {}), workDir: stateDir, filesRoot: project }) : [];
+  const pipelineExecutors = workers > 0 ? await pipelineExecutorsFor(io, { ...(trinoUrl ? { trinoUrl } : {}), workDir: stateDir, filesRoot: project }) : [];
   const state = await openStateFor(io, values, { leaseSeconds });
   const { queue } = state;
   let githubApp: GitHubApp | undefined;

@@ -2,7 +2,9 @@
 // folder, attached under its name; relative file paths resolve against the spec root.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+// Types only: the native library is loaded when an engine is opened, not by every command
+// that imports the reconciler (`lakespec runs` needs no DuckDB).
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbBackend } from '../../compiler/index.js';
 import type { LiveTable } from '../plan/catalog-state.js';
 import { type SqlEngine, abortError } from './sql-engine.js';
@@ -34,6 +36,7 @@ export class DuckDbEngine implements SqlEngine {
   private filesRoot: string;
 
   static async open(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     await conn.run(`SET file_search_path = ${sq(options.filesRoot)}`);

@@ -1,11 +1,11 @@
 // Rows of a Parquet or JSON file, for engines that cannot read local files themselves
 // (Trino): an in-memory DuckDB reads the file (read_parquet / read_json_auto) and hands the
 // rows over as text, the form the extract loads them in. CSV keeps its own small reader.
-import { DuckDBInstance } from '@duckdb/node-api';
 
 const sq = (s: string) => "'" + s.replace(/'/g, "''") + "'";
 
 export async function readFileRows(path: string, format: 'parquet' | 'json'): Promise<{ header: string[]; rows: (string | null)[][] }> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {

@@ -4,7 +4,7 @@
 // executor: a run that needs one is refused before it starts (see missingExecutors).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { DbtExecutor } from './dbt-executor.js';
 import type { Executor } from './executor.js';
 import { SparkKubernetesExecutor } from './spark-kubernetes-executor.js';
@@ -34,7 +34,7 @@ export const PIPELINE_EXECUTOR_ENV = `  LAKESPEC_DBT             the dbt executa
   LAKESPEC_SPARK_CONF      JSON object (or @file) of sparkConf set on top of the compiled one
                            (null removes a key), e.g. a catalog this cluster reaches`;
 
-export function pipelineExecutorsFromEnv(env: NodeJS.ProcessEnv, ctx: PipelineExecutorContext): Executor[] {
+export async function pipelineExecutorsFromEnv(env: NodeJS.ProcessEnv, ctx: PipelineExecutorContext): Promise<Executor[]> {
   const out: Executor[] = [];
   const dbt = env.LAKESPEC_DBT?.trim();
   if (dbt) {
@@ -71,15 +71,14 @@ export function pipelineExecutorsFromEnv(env: NodeJS.ProcessEnv, ctx: PipelineEx
         }),
       );
     } else if (mode === 'kubernetes') {
-      out.push(new SparkKubernetesExecutor({ kubeConfig: kubeConfigFrom(env), ...(env.LAKESPEC_SPARK_NAMESPACE ? { namespace: env.LAKESPEC_SPARK_NAMESPACE } : {}), ...(confOverrides ? { confOverrides } : {}) }));
+      out.push(new SparkKubernetesExecutor({ kubeConfig: kubeConfigFrom(env, new (await import('@kubernetes/client-node')).KubeConfig()), ...(env.LAKESPEC_SPARK_NAMESPACE ? { namespace: env.LAKESPEC_SPARK_NAMESPACE } : {}), ...(confOverrides ? { confOverrides } : {}) }));
     } else throw new ExecutorSettingsError(`LAKESPEC_SPARK_MODE must be local or kubernetes (got "${mode}")`);
   }
   return out;
 }
 
 /** The cluster: the KUBECONFIG of these settings (not necessarily this process's), else the usual defaults. */
-function kubeConfigFrom(env: NodeJS.ProcessEnv): KubeConfig {
-  const kc = new KubeConfig();
+function kubeConfigFrom(env: NodeJS.ProcessEnv, kc: KubeConfig): KubeConfig {
   try {
     if (env.KUBECONFIG) kc.loadFromFile(env.KUBECONFIG);
     else kc.loadFromDefault();

@@ -7,7 +7,9 @@
 // submitting the job a second time (the side effect happens once). A failed application is
 // deleted and submitted again only when the queue retries the phase. Cancellation, a lost
 // lease and the phase timeout delete the application, which stops the driver.
-import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+// Types only: the client library costs a second and 70 MB to load, so it is loaded when a
+// Spark phase first runs, not by every command that imports the reconciler.
+import type { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
 import { ExecutionError, type Executor, type PhaseContext } from './executor.js';
 import { type SparkApplicationManifest, type SparkJobInput, withConfOverrides } from './spark-local-executor.js';
@@ -44,13 +46,16 @@ interface SparkApplicationObject extends SparkApplicationManifest {
 
 export class SparkKubernetesExecutor implements Executor {
   readonly id = 'spark';
-  private readonly custom: CustomObjectsApi;
-  private readonly core: CoreV1Api;
+  private apis?: Promise<{ custom: CustomObjectsApi; core: CoreV1Api }>;
 
-  constructor(private readonly o: SparkKubernetesOptions = {}) {
-    const kc = o.kubeConfig ?? defaultKubeConfig();
-    this.custom = kc.makeApiClient(CustomObjectsApi);
-    this.core = kc.makeApiClient(CoreV1Api);
+  constructor(private readonly o: SparkKubernetesOptions = {}) {}
+
+  private clients(): Promise<{ custom: CustomObjectsApi; core: CoreV1Api }> {
+    return (this.apis ??= (async () => {
+      const k8s = await import('@kubernetes/client-node');
+      const kc = this.o.kubeConfig ?? defaultKubeConfig(new k8s.KubeConfig());
+      return { custom: kc.makeApiClient(k8s.CustomObjectsApi), core: kc.makeApiClient(k8s.CoreV1Api) };
+    })());
   }
 
   async execute(raw: unknown, ctx: PhaseContext): Promise<Record<string, unknown>> {
@@ -128,7 +133,7 @@ export class SparkKubernetesExecutor implements Executor {
 
   private async get(namespace: string, name: string): Promise<SparkApplicationObject | undefined> {
     try {
-      return (await this.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as SparkApplicationObject;
+      return (await (await this.clients()).custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as SparkApplicationObject;
     } catch (e) {
       if (statusOf(e) === 404) return undefined;
       throw apiError(e, `reading SparkApplication ${namespace}/${name}`);
@@ -137,7 +142,7 @@ export class SparkKubernetesExecutor implements Executor {
 
   private async create(app: SparkApplicationObject): Promise<SparkApplicationObject> {
     try {
-      return (await this.custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: app.metadata.namespace!, plural: PLURAL, body: app })) as SparkApplicationObject;
+      return (await (await this.clients()).custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: app.metadata.namespace!, plural: PLURAL, body: app })) as SparkApplicationObject;
     } catch (e) {
       // Someone (a racing attempt) created it between our read and our create: follow theirs.
       if (statusOf(e) === 409) return (await this.get(app.metadata.namespace!, app.metadata.name))!;
@@ -148,11 +153,11 @@ export class SparkKubernetesExecutor implements Executor {
   private async upsertConfigMap(cm: ConfigMapObject): Promise<void> {
     const { name, namespace } = cm.metadata;
     try {
-      await this.core.createNamespacedConfigMap({ namespace, body: cm });
+      await (await this.clients()).core.createNamespacedConfigMap({ namespace, body: cm });
     } catch (e) {
       if (statusOf(e) !== 409) throw apiError(e, `creating ConfigMap ${namespace}/${name}`);
       try {
-        await this.core.replaceNamespacedConfigMap({ name, namespace, body: cm });
+        await (await this.clients()).core.replaceNamespacedConfigMap({ name, namespace, body: cm });
       } catch (e2) {
         throw apiError(e2, `replacing ConfigMap ${namespace}/${name}`);
       }
@@ -162,7 +167,7 @@ export class SparkKubernetesExecutor implements Executor {
   private async own(cm: ConfigMapObject, app: SparkApplicationObject): Promise<void> {
     if (!app.metadata.uid) return;
     const ownerReferences = [{ apiVersion: `${GROUP}/${VERSION}`, kind: 'SparkApplication', name: app.metadata.name, uid: app.metadata.uid }];
-    await this.core.replaceNamespacedConfigMap({ name: cm.metadata.name, namespace: cm.metadata.namespace, body: { ...cm, metadata: { ...cm.metadata, ownerReferences } } });
+    await (await this.clients()).core.replaceNamespacedConfigMap({ name: cm.metadata.name, namespace: cm.metadata.namespace, body: { ...cm, metadata: { ...cm.metadata, ownerReferences } } });
   }
 
   /** Reads the status until the operator reports a terminal state; deletes the application if the phase is aborted. */
@@ -187,7 +192,7 @@ export class SparkKubernetesExecutor implements Executor {
 
   private async delete(namespace: string, name: string): Promise<void> {
     try {
-      await this.custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, propagationPolicy: 'Background' });
+      await (await this.clients()).custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, propagationPolicy: 'Background' });
     } catch (e) {
       if (statusOf(e) !== 404) throw apiError(e, `deleting SparkApplication ${namespace}/${name}`);
     }
@@ -202,7 +207,7 @@ export class SparkKubernetesExecutor implements Executor {
   private async keepDriverLog(pipeline: string, namespace: string, pod: string | undefined, ctx: PhaseContext): Promise<void> {
     if (!pod) return;
     try {
-      const log = await this.core.readNamespacedPodLog({ name: pod, namespace, tailLines: 5000 });
+      const log = await (await this.clients()).core.readNamespacedPodLog({ name: pod, namespace, tailLines: 5000 });
       if (typeof log === 'string' && log.length > 0) await ctx.artifact(`${pipeline}.driver.log`, 'log', log, 'text/plain');
     } catch {
       // Pods are garbage-collected and some clusters forbid reading logs: the status is enough.
@@ -217,8 +222,7 @@ interface ConfigMapObject {
   data: Record<string, string>;
 }
 
-function defaultKubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
+function defaultKubeConfig(kc: KubeConfig): KubeConfig {
   kc.loadFromDefault();
   return kc;
 }
@@ -232,8 +236,10 @@ function isFailed(app: SparkApplicationObject): boolean {
   return s === 'FAILED' || s === 'SUBMISSION_FAILED';
 }
 
+/** The HTTP status of the client's ApiException (known by its shape: the class is loaded lazily). */
 function statusOf(e: unknown): number | undefined {
-  return e instanceof ApiException ? e.code : undefined;
+  const x = e as { code?: unknown; body?: unknown } | undefined;
+  return x && typeof x.code === 'number' && 'body' in x ? x.code : undefined;
 }
 
 /** An API failure as an ExecutionError: refused requests (4xx but 408/429) are final, the rest is retried. */
@@ -242,11 +248,11 @@ function apiError(e: unknown, what: string): ExecutionError {
   if (code === undefined) return new ExecutionError(`${what}: ${(e as Error).message ?? String(e)}`, false);
   let detail = '';
   try {
-    const body = (e as ApiException<unknown>).body;
+    const body = (e as { body?: unknown }).body;
     const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: string };
     detail = parsed?.message ?? '';
   } catch {
-    detail = String((e as ApiException<unknown>).body ?? '');
+    detail = String((e as { body?: unknown }).body ?? '');
   }
   const terminal = code >= 400 && code < 500 && code !== 408 && code !== 429;
   return new ExecutionError(`${what}: the Kubernetes API answered ${code}${detail ? `: ${detail}` : ''}`, terminal);

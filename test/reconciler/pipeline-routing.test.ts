@@ -87,8 +87,8 @@ describe('run phases per engine', () => {
 describe('executors from the environment', () => {
   const ctx = { trinoUrl: 'http://trino.internal:8080', workDir: mkdtempSync(join(tmpdir(), 'lakespec-exec-env-')) };
 
-  it('nothing set: no pipeline executors, and a run that needs them is refused with what to set', () => {
-    expect(pipelineExecutorsFromEnv({}, ctx)).toEqual([]);
+  it('nothing set: no pipeline executors, and a run that needs them is refused with what to set', async () => {
+    expect(await pipelineExecutorsFromEnv({}, ctx)).toEqual([]);
     const r = compiled(['trino', 'spark', 'dbt']);
     const missing = missingExecutors(runPhases(r.ir!, r.artifacts, 'trino', ALL), []);
     expect([...missing].sort()).toEqual([
@@ -99,12 +99,12 @@ describe('executors from the environment', () => {
     ].sort());
   });
 
-  it('builds dbt, Spark local and Spark Kubernetes executors', () => {
+  it('builds dbt, Spark local and Spark Kubernetes executors', async () => {
     const kubeconfig = join(ctx.workDir, 'kubeconfig');
     writeFileSync(kubeconfig, JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'c', cluster: { server: 'https://k8s.internal:6443' } }], users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }], 'current-context': 'x' }));
-    const a = pipelineExecutorsFromEnv({ LAKESPEC_DBT: '/opt/dbt/bin/dbt', LAKESPEC_SPARK_MODE: 'kubernetes', KUBECONFIG: kubeconfig, LAKESPEC_SPARK_CONF: '{"spark.a": "b", "spark.c": null}' }, ctx);
+    const a = await pipelineExecutorsFromEnv({ LAKESPEC_DBT: '/opt/dbt/bin/dbt', LAKESPEC_SPARK_MODE: 'kubernetes', KUBECONFIG: kubeconfig, LAKESPEC_SPARK_CONF: '{"spark.a": "b", "spark.c": null}' }, ctx);
     expect(a.map((e) => e.constructor)).toEqual([DbtExecutor, SparkKubernetesExecutor]);
-    const b = pipelineExecutorsFromEnv({ LAKESPEC_SPARK_MODE: 'local', LAKESPEC_SPARK_SUBMIT: '/opt/spark/bin/spark-submit', JAVA_HOME: '/usr/lib/jvm/17' }, ctx);
+    const b = await pipelineExecutorsFromEnv({ LAKESPEC_SPARK_MODE: 'local', LAKESPEC_SPARK_SUBMIT: '/opt/spark/bin/spark-submit', JAVA_HOME: '/usr/lib/jvm/17' }, ctx);
     expect(b.map((e) => e.constructor)).toEqual([SparkLocalExecutor]);
     expect(missingExecutors([{ name: 'x.spark', executor: 'spark', dependsOn: [], input: {} }], b)).toEqual([]);
   });
@@ -118,14 +118,14 @@ describe('executors from the environment', () => {
     [{ LAKESPEC_SPARK_MODE: 'kubernetes', LAKESPEC_SPARK_CONF: '{oops' }, 'LAKESPEC_SPARK_CONF is not JSON'],
     [{ LAKESPEC_SPARK_MODE: 'kubernetes', LAKESPEC_SPARK_CONF: '@/nonexistent/conf.json' }, 'LAKESPEC_SPARK_CONF: cannot read /nonexistent/conf.json'],
     [{ LAKESPEC_DBT: 'dbt', LAKESPEC_DBT_TARGET: 'snowflake' }, 'LAKESPEC_DBT_TARGET must be trino or duckdb (got "snowflake")'],
-  ])('refuses %j with a message naming the variable', (env, message) => {
+  ])('refuses %j with a message naming the variable', async (env, message) => {
     const attempt = () => pipelineExecutorsFromEnv(env as NodeJS.ProcessEnv, ctx);
-    expect(attempt).toThrow(ExecutorSettingsError);
-    expect(attempt).toThrow(message);
+    await expect(attempt()).rejects.toThrow(ExecutorSettingsError);
+    await expect(attempt()).rejects.toThrow(message);
   });
 
-  it('dbt on Trino needs a Trino', () => {
-    expect(() => pipelineExecutorsFromEnv({ LAKESPEC_DBT: 'dbt', LAKESPEC_DBT_TARGET: 'trino' }, { workDir: ctx.workDir })).toThrow('needs a Trino: pass --trino-url');
+  it('dbt on Trino needs a Trino', async () => {
+    await expect(pipelineExecutorsFromEnv({ LAKESPEC_DBT: 'dbt', LAKESPEC_DBT_TARGET: 'trino' }, { workDir: ctx.workDir })).rejects.toThrow('needs a Trino: pass --trino-url');
   });
 });
 
