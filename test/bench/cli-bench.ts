@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLES, ROOT } from '../helpers/paths.js';
+import { syntheticProject, writeProject } from './synthetic-project.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BIN = join(ROOT, 'bin', 'lakespec.js');
@@ -46,3 +47,24 @@ console.log('| command | wall | × validate | peak RSS |');
 console.log('|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.label} | ${r.seconds.toFixed(2)} s | ${(r.seconds / v.seconds).toFixed(1)}× | ${r.mb.toFixed(0)} MB |`);
 console.log('targets: a state-store command ≤ 3× validate and ≤ 150 MB; up ≤ 300 MB');
+
+// A generated project of LARGE datasets (BENCH_CLI_LARGE, default 2000; 0 skips it): the
+// no-op plan every pull request waits for, beside compile of the same project. Applied
+// once first (tables only: the synthetic project has no data to run).
+const LARGE = Number(process.env.BENCH_CLI_LARGE ?? 2000);
+if (LARGE > 0) {
+  const big = join(base, 'large');
+  writeProject(big, syntheticProject(LARGE));
+  const bigState = ['--state', join(base, 'large-state')];
+  const sha = ['--git-sha', 'b'.repeat(40)];
+  const large = [row('validate', ['validate', big], base, 1), row('compile', ['compile', big, '--env', 'dev', '--out', join(base, 'large-out')], base, 1)];
+  large.push(row('apply (first: every table)', ['apply', big, ...bigState, ...sha], base, 1));
+  large.push(row('plan (no changes)', ['plan', big, ...bigState, ...sha], base, 1));
+  const compileRow = large[1]!;
+  console.log('');
+  console.log(`a generated project of ${LARGE} datasets, one run each`);
+  console.log('| command | wall | × compile | peak RSS |');
+  console.log('|---|---|---|---|');
+  for (const r of large) console.log(`| ${r.label} | ${r.seconds.toFixed(2)} s | ${(r.seconds / compileRow.seconds).toFixed(1)}× | ${r.mb.toFixed(0)} MB |`);
+  console.log('target: a no-op plan ≤ 2× compile');
+}
