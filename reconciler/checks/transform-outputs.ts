@@ -99,7 +99,8 @@ export async function transformOutputDiagnostics(analysis: AnalyzeResult): Promi
   try {
     // Every distinct query parsed in a few statements (one round trip each to DuckDB's
     // threads, not one per step: 1 340 transforms took 2.3 s one by one).
-    const texts = [...new Set(steps.map(({ step }) => substitute(step).text))];
+    const substituted = new Map(steps.map(({ step }) => [step, substitute(step)]));
+    const texts = [...new Set([...substituted.values()].map((x) => x.text))];
     const serialized = new Map<string, string>();
     for (let i = 0; i < texts.length; i += 500) {
       const batch = texts.slice(i, i + 500);
@@ -113,7 +114,7 @@ export async function transformOutputDiagnostics(analysis: AnalyzeResult): Promi
       const index = (resource.spec as { steps?: { name?: string }[] }).steps?.findIndex((s) => s.name === step.name) ?? -1;
       if (index < 0) continue;
       const loc = new Locator(resource, project.environment);
-      const { text, origin, tables } = substitute(step);
+      const { text, origin, tables } = substituted.get(step)!;
       const bytesToChars = (bytes: number) => Buffer.from(text, 'utf8').subarray(0, bytes).toString('utf8').length;
       const at = (queryLocation: number, length: number) => loc.inSql(['steps', index, 'sql'], origin(bytesToChars(queryLocation)), length);
       const json = serialized.get(text)!;

@@ -1,8 +1,25 @@
 // Reads a small CSV file (header row, RFC 4180 quoting) into rows of strings; empty → null.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 export function readCsv(path: string): { header: string[]; rows: (string | null)[][] } {
-  const text = readFileSync(path, 'utf8');
+  return parseCsv(readFileSync(path, 'utf8'));
+}
+
+/** The header row alone, read from the first 64 KB of the file. */
+export function readCsvHeader(path: string): string[] {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(64 * 1024);
+  let n: number;
+  try {
+    n = readSync(fd, buf, 0, buf.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+  return parseCsv(text.split(/\r?\n/)[0] ?? '').header;
+}
+
+function parseCsv(text: string): { header: string[]; rows: (string | null)[][] } {
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];

@@ -10,11 +10,12 @@
 //     object stores are not written by lakespec yet);
 //   - the Iceberg catalog allows the procedure (`iceberg.add-files-procedure.enabled=true`).
 import { randomUUID } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDbDialect } from '../../compiler/dialects/duckdb-dialect.js';
 import { parseSqlType } from '../../spec/index.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
+import { readCsvHeader } from './csv-rows.js';
 
 export type ParquetLoad = { loaded: true; rows: number } | { loaded: false; why: string };
 
@@ -34,7 +35,7 @@ export async function loadFileAsParquet(
   // The DuckDB backend reads a CSV's columns by position; the batched path reads them by the
   // header's names. Only a header that is the declared columns in order takes the fast path.
   if (o.format === 'csv') {
-    const header = csvHeader(o.file);
+    const header = readCsvHeader(o.file);
     if (header.join('\u0000') !== o.columns.map((c) => c.name).join('\u0000')) return { loaded: false, why: `the header of ${o.file} is not the declared columns in order` };
   }
   const location = await tableLocation(engine, o.into, o.signal);
@@ -89,31 +90,3 @@ export async function loadFileAsParquet(
   return { loaded: false, why: `add_files refused: ${last}` };
 }
 
-/** The first line of a CSV file, split on commas outside double quotes. */
-function csvHeader(file: string): string[] {
-  const fd = openSync(file, 'r');
-  const buf = Buffer.alloc(64 * 1024);
-  let n: number;
-  try {
-    n = readSync(fd, buf, 0, buf.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
-  const line = text.split(/\r?\n/)[0] ?? '';
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') out.push(field), (field = '');
-    else field += ch;
-  }
-  out.push(field);
-  return out;
-}

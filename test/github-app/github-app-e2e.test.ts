@@ -190,9 +190,12 @@ describe('merges', () => {
     expect(applied!.conclusion, applied!.output.summary ?? '').toBe('success');
     expect((await f.state.catalog.deployments('finance'))[0]).toMatchObject({ git_sha: merge });
 
-    // A pull request merged before lakespec checked it (or with a check of another app's of the same name): not applied.
+    // A pull request merged before lakespec checked it: not applied.
     const unchecked = f.commit({ 'README.md': 'unchecked\n' }, 'an unchecked change', 'hurry');
     await f.sim.deliver('pull_request', prPayload(unchecked, 10, { action: 'closed' }));
+    // Another app posts passing checks under lakespec's names on that head: they do not count.
+    const template = f.sim.checkRunsFor(head, 'lakespec / validate')[0]!;
+    for (const name of ['lakespec / validate', 'lakespec / plan']) f.sim.checkRuns.push({ ...template, id: 900_000 + f.sim.checkRuns.length, name, head_sha: unchecked, status: 'completed', conclusion: 'success', history: [] });
     const hurried = f.commit({ 'README.md': 'unchecked\n' }, 'Merge pull request #10');
     f.sim.mergePullRequest(FULL, { number: 10, headSha: unchecked, mergeSha: hurried });
     await f.sim.deliver('push', pushPayload(hurried, merge));

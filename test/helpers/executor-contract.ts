@@ -47,10 +47,15 @@ export function executorContract(name: string, open: () => Promise<ContractSubje
       for (let i = 0; i < 200 && !['succeeded', 'failed', 'cancelled'].includes((await queue.getRun(runId))!.status); i++) if (!(await worker.runOnce())) await new Promise((r) => setTimeout(r, 20));
       return { run: (await queue.getRun(runId))!, phase: (await queue.phases(runId))[0]! };
     };
-    const started = async (runId: string) => {
-      for (let i = 0; i < 200 && (await queue.phases(runId))[0]!.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 25));
+    /** The slow phase, claimed by a worker and under way in the engine. */
+    const startSlow = async () => {
+      const run = await runOf(s.slow, s.executor);
+      const worker = new Worker(queue, [s.executor], { idleMs: 10 });
+      const working = worker.runOnce();
+      for (let i = 0; i < 200 && (await queue.phases(run.id))[0]!.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 25));
       // Give the engine a moment to have the work in hand.
       await new Promise((r) => setTimeout(r, o.slowStartMs ?? 500));
+      return { run, working };
     };
 
     it('succeeds and records its artifacts', async () => {
@@ -90,10 +95,7 @@ export function executorContract(name: string, open: () => Promise<ContractSubje
     }, 60_000);
 
     it('a cancelled run stops its work', async () => {
-      const run = await runOf(s.slow, s.executor);
-      const worker = new Worker(queue, [s.executor], { idleMs: 10 });
-      const working = worker.runOnce();
-      await started(run.id);
+      const { run, working } = await startSlow();
       const at = Date.now();
       await queue.cancelRun(run.id, 'tests', 'stop');
       await working;
@@ -103,10 +105,7 @@ export function executorContract(name: string, open: () => Promise<ContractSubje
     }, 60_000);
 
     it('a worker that loses its lease mid-phase stops and throws its result away', async () => {
-      const run = await runOf(s.slow, s.executor);
-      const worker = new Worker(queue, [s.executor], { idleMs: 10 });
-      const working = worker.runOnce();
-      await started(run.id);
+      const { run, working } = await startSlow();
       // Another worker took the phase over (its lease was given away).
       await db.query('UPDATE phases SET lease_token = gen_random_uuid() WHERE run_id = $1', [run.id]);
       await working;
