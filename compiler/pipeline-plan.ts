@@ -10,7 +10,15 @@
 import type { CheckQuery } from './sql-dialect.js';
 
 export type PlanAction =
-  | { kind: 'sql'; sql: string }
+  | {
+      kind: 'sql';
+      sql: string;
+      /**
+       * The statement is not idempotent (a plain append): run again, it writes its rows
+       * again. Executors make sure a retried phase does not repeat it once it committed.
+       */
+      once?: true;
+    }
   | {
       kind: 'extract';
       /** The connection to read from (secrets stay references). */
@@ -58,7 +66,7 @@ export interface PipelinePlan {
 /** Lines `[first, last]` of the script (1-based, inclusive) holding one statement; the last ends with its ";". */
 export type LineRange = [number, number];
 
-type FileAction = Exclude<PlanAction, { kind: 'sql' }> | { kind: 'sql'; lines: LineRange };
+type FileAction = Exclude<PlanAction, { kind: 'sql' }> | { kind: 'sql'; lines: LineRange; once?: true };
 type FileCheck = Omit<CheckQuery, 'sql'> & { lines: LineRange };
 
 /** The plan file: the plan with each statement replaced by its line range in `script`. */
@@ -125,7 +133,7 @@ export function pipelinePlanJson(p: PipelinePlan, script: string, ranges: readon
     ...rest,
     steps: p.steps.map((s) => ({
       ...s,
-      actions: s.actions.map((a): FileAction => (a.kind === 'sql' ? { kind: 'sql', lines: ranges[next++]! } : a)),
+      actions: s.actions.map((a): FileAction => (a.kind === 'sql' ? { kind: 'sql', lines: ranges[next++]!, ...(a.once ? { once: true as const } : {}) } : a)),
       checks: s.checks.map(({ sql: _sql, ...c }): FileCheck => ({ ...c, lines: ranges[next++]! })),
     })),
   };
@@ -150,7 +158,7 @@ export function readPipelinePlan(json: string, script: string, where = 'pipeline
     ...rest,
     steps: file.steps.map((s) => ({
       ...s,
-      actions: s.actions.map((a): PlanAction => (a.kind === 'sql' ? { kind: 'sql', sql: take(a.lines) } : a)),
+      actions: s.actions.map((a): PlanAction => (a.kind === 'sql' ? { kind: 'sql', sql: take(a.lines), ...(a.once ? { once: true as const } : {}) } : a)),
       checks: s.checks.map(({ lines: r, ...c }): CheckQuery => ({ ...c, sql: take(r) })),
     })),
   };

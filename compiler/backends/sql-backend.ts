@@ -126,13 +126,15 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     let actions: PlanAction[];
     if (s.kind === 'transform') {
       const select = d.shapeQuery(target, d.renderQuery(s.query, tables));
-      actions = d.writeStatements(target, select, s.write).map((sql) => ({ kind: 'sql', sql }));
+      actions = writeActions(d.writeStatements(target, select, s.write), s.write.kind === 'append');
     } else {
       const access = this.sourceAccess(s, target, p, ir);
       let query = `SELECT *\nFROM ${access.relation} AS ${d.quoteIdent('src')}`;
       if (s.mode === 'incremental' && s.cursor) query += '\n' + d.incrementalFilter(target, s.cursor, 'src');
       const select = d.shapeQuery(target, query, 'ingested');
-      actions = [...access.before, ...d.writeStatements(target, select, s.write).map((sql): PlanAction => ({ kind: 'sql', sql })), ...access.after];
+      // An incremental append reads only rows past the target's cursor: run again, it adds nothing.
+      const once = s.write.kind === 'append' && !(s.mode === 'incremental' && s.cursor);
+      actions = [...access.before, ...writeActions(d.writeStatements(target, select, s.write), once), ...access.after];
     }
     return {
       name: s.name,
@@ -176,6 +178,11 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     }
     return { before: [{ kind: 'sql', sql: drop }, { kind: 'sql', sql: create }, extract], relation: stage, after: [{ kind: 'sql', sql: drop }] };
   }
+}
+
+/** The statements that write a step's target; `once` marks those that must not run twice (plain appends). */
+function writeActions(statements: string[], once: boolean): PlanAction[] {
+  return statements.map((sql): PlanAction => (once ? { kind: 'sql', sql, once: true } : { kind: 'sql', sql }));
 }
 
 /** A files connection's path joined with the step's path: relative to the spec root, or absolute when the connection's path is. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbBackend } from '../../compiler/index.js';
 import type { LiveTable } from '../plan/catalog-state.js';
-import { type SqlEngine, abortError } from './sql-engine.js';
+import { type OnceWrite, type SqlEngine, abortError } from './sql-engine.js';
 
 export interface DuckDbEngineOptions {
   /** Folder of the catalog files; undefined keeps everything in memory. */
@@ -15,6 +15,9 @@ export interface DuckDbEngineOptions {
   /** Where relative file paths of files connections resolve. */
   filesRoot: string;
 }
+
+/** lakespec's own schema in each catalog file: the ledger of writes that must not repeat. */
+const LEDGER_SCHEMA = '_lakespec';
 
 const sq = (s: string) => "'" + s.replace(/'/g, "''") + "'";
 const dq = (s: string) => '"' + s.replace(/"/g, '""') + '"';
@@ -107,13 +110,32 @@ export class DuckDbEngine implements SqlEngine {
   commit = () => this.run('COMMIT');
   rollback = () => this.run('ROLLBACK');
 
+  // The ledger lives in the target's own catalog file: a DuckDB transaction writes to one
+  // attached database only, and the ledger row must commit with the write it proves.
+  async writeOnce(sql: string, w: OnceWrite, signal?: AbortSignal): Promise<void> {
+    const catalog = dq(w.table.split('.')[0]!);
+    await this.run(sql, signal);
+    await this.run(`CREATE SCHEMA IF NOT EXISTS ${catalog}.${dq(LEDGER_SCHEMA)}`, signal);
+    await this.run(`CREATE TABLE IF NOT EXISTS ${catalog}.${dq(LEDGER_SCHEMA)}.writes (key VARCHAR PRIMARY KEY, written_at TIMESTAMP WITH TIME ZONE NOT NULL)`, signal);
+    await this.run(`INSERT INTO ${catalog}.${dq(LEDGER_SCHEMA)}.writes VALUES (${sq(w.key)}, now())`, signal);
+    // A retry comes within its run's life; a month of rows is plenty.
+    await this.run(`DELETE FROM ${catalog}.${dq(LEDGER_SCHEMA)}.writes WHERE written_at < now() - INTERVAL 30 DAY`, signal);
+  }
+
+  async committedOnce(w: { key: string; table: string }, signal?: AbortSignal): Promise<boolean> {
+    const catalog = w.table.split('.')[0]!;
+    const ledger = await this.rows(`SELECT 1 FROM duckdb_tables() WHERE database_name = ${sq(catalog)} AND schema_name = ${sq(LEDGER_SCHEMA)} AND table_name = 'writes'`, signal);
+    if (ledger.length === 0) return false;
+    return (await this.rows(`SELECT 1 FROM ${dq(catalog)}.${dq(LEDGER_SCHEMA)}.writes WHERE key = ${sq(w.key)}`, signal)).length > 0;
+  }
+
   async liveTables(catalogs: readonly string[]): Promise<LiveTable[]> {
     const present = catalogs.filter((c) => this.catalogExists(c));
     await this.prepare(present);
     if (present.length === 0) return [];
     const rows = await this.rows(
       `SELECT table_catalog, table_schema, table_name, column_name, data_type, is_nullable FROM information_schema.columns
-       WHERE table_catalog IN (${present.map(sq).join(', ')}) ORDER BY table_catalog, table_schema, table_name, ordinal_position`,
+       WHERE table_catalog IN (${present.map(sq).join(', ')}) AND table_schema <> ${sq(LEDGER_SCHEMA)} ORDER BY table_catalog, table_schema, table_name, ordinal_position`,
     );
     const out = new Map<string, LiveTable>();
     for (const [catalog, schema, table, column, type, nullable] of rows as string[][]) {

@@ -6,7 +6,7 @@
 import type { PlanStep } from '../../compiler/index.js';
 import { parseSqlType, type SqlType } from '../../spec/index.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
-import { ExecutionError, type Executor, type PhaseContext, type PhaseLineage } from './executor.js';
+import { ExecutionError, type Executor, LeaseLostError, type PhaseContext, type PhaseLineage } from './executor.js';
 import { runExtract } from './extract.js';
 import { rowExpression, rowsHash } from './table-hash.js';
 
@@ -51,6 +51,8 @@ export class SqlStepExecutor implements Executor {
 
     let extracted = 0;
     const transactional = engine.transactionalDdl;
+    // Writes earlier attempts of this phase sent that must not be sent twice (plain appends).
+    const earlier = ctx.claim.attempt > 1 && step.actions.some((a) => a.kind === 'sql' && a.once) ? await ctx.writes.earlier() : [];
     if (transactional) await engine.begin();
     try {
       for (const [i, action] of step.actions.entries()) {
@@ -58,7 +60,16 @@ export class SqlStepExecutor implements Executor {
         // Without a transaction each statement is a side effect of its own: it runs only
         // while this worker holds the lease (a worker paused past its lease must not write).
         if (!transactional) await ctx.fence();
-        if (action.kind === 'sql') {
+        if (action.kind === 'sql' && action.once) {
+          // Stable across attempts of this phase, unique across runs (the DuckDB ledger's key).
+          const key = `${ctx.claim.phaseId}:${i + 1}`;
+          const w = { key, table: step.table };
+          if (ctx.claim.attempt > 1 && (await engine.committedOnce({ ...w, recorded: earlier.filter((e) => e.key === key).map((e) => e.detail) }, ctx.signal))) {
+            await ctx.event('PHASE_PROGRESS', 'info', `${step.into}: an earlier attempt's write committed; it is not written again`, { once: key });
+            continue;
+          }
+          await guarded(() => engine.writeOnce(action.sql, { ...w, remember: (detail) => ctx.writes.record(key, detail) }, ctx.signal), `${step.name} action ${i + 1}`);
+        } else if (action.kind === 'sql') {
           await runSql(engine, action.sql, `${step.name} action ${i + 1}`, ctx.signal);
         } else {
           const conn = input.connections[action.connection];
@@ -113,9 +124,14 @@ function quotedTable(engine: SqlEngine, fq: string): string {
 }
 
 async function runSql(engine: SqlEngine, sql: string, what: string, signal: AbortSignal): Promise<void> {
+  await guarded(() => engine.run(sql, signal), what);
+}
+
+async function guarded(fn: () => Promise<void>, what: string): Promise<void> {
   try {
-    await engine.run(sql, signal);
+    await fn();
   } catch (e) {
+    if (e instanceof LeaseLostError) throw e;
     throw classify(e, what);
   }
 }

@@ -6,7 +6,7 @@ import { byString } from '../../spec/index.js';
 import { type ArtifactStore, digest } from '../artifacts/artifact-store.js';
 import { type Db, type Queryable, StoreError } from '../state/db.js';
 import { ScopedDb } from '../state/scoped-db.js';
-import { type Claim, type CreateRunInput, type NewEvent, type Phase, type Run, type RunEvent, isTerminalRun } from './run-types.js';
+import { type Claim, type CreateRunInput, type NewEvent, type Phase, type PhaseWrite, type Run, type RunEvent, isTerminalRun } from './run-types.js';
 
 export interface QueueOptions {
   /** Lease length; a worker heartbeats well within it. */
@@ -315,7 +315,21 @@ export class RunQueue {
       );
       if (link.rowCount === 0) {
         const prior = (await tx.query<{ sha256: string }>('SELECT sha256 FROM run_artifacts WHERE run_id = $1 AND phase = $2 AND name = $3', [runId, a.phase ?? '', a.name])).rows[0]!;
-        if (prior.sha256 !== sha) throw new StoreError('conflict', `artifact ${a.name} of this run already has different content (${prior.sha256})`);
+        if (prior.sha256 !== sha) {
+          if (!lease) throw new StoreError('conflict', `artifact ${a.name} of this run already has different content (${prior.sha256})`);
+          // The phase's current holder re-ran it (a retry after a transient failure, say): the
+          // name now points at this attempt's bytes; the earlier bytes stay stored, and the
+          // change is in the run's events.
+          await tx.query('UPDATE run_artifacts SET sha256 = $4, kind = $5 WHERE run_id = $1 AND phase = $2 AND name = $3', [runId, a.phase ?? '', a.name, sha, a.kind]);
+          await this.event(tx, runId, run.workspace_id, {
+            eventId: `${lease.phaseId}:ARTIFACT_REPLACED:${a.name}:${sha}`,
+            ...(a.phase ? { phase: a.phase } : {}),
+            level: 'info',
+            type: 'ARTIFACT_REPLACED',
+            message: `artifact ${a.name} replaced by a later attempt (was ${prior.sha256.slice(0, 12)})`,
+            payload: { name: a.name, previous: prior.sha256, sha256: sha },
+          });
+        }
       }
       return { sha256: sha, bytes: bytes.length, created: inserted.rowCount > 0 };
     });
@@ -411,6 +425,18 @@ export class RunQueue {
         [runId, afterSeq],
       )
     ).rows;
+  }
+
+  /** The writes a phase's attempts before `beforeAttempt` recorded (PHASE_WRITE events), oldest first. */
+  async phaseWrites(runId: string, phase: string, beforeAttempt: number): Promise<PhaseWrite[]> {
+    if (!isUuid(runId)) return [];
+    const rows = (
+      await this.db.query<{ payload: { key: string; attempt: number; detail: Record<string, unknown> } }>(
+        `SELECT payload FROM run_events WHERE run_id = $1 AND phase = $2 AND type = 'PHASE_WRITE' AND (payload->>'attempt')::int < $3 ORDER BY seq`,
+        [runId, phase, beforeAttempt],
+      )
+    ).rows;
+    return rows.map((r) => ({ attempt: r.payload.attempt, key: r.payload.key, detail: r.payload.detail ?? {} }));
   }
 
   async runArtifacts(runId: string): Promise<{ phase: string; name: string; kind: string; sha256: string; bytes: number }[]> {

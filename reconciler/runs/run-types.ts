@@ -126,6 +126,13 @@ export interface Claim {
   run: Pick<Run, 'workspace_id' | 'environment' | 'spec_slug' | 'git_sha'>;
 }
 
+/** A write a phase's attempt recorded before sending it (see PhaseWrites). */
+export interface PhaseWrite {
+  attempt: number;
+  key: string;
+  detail: Record<string, unknown>;
+}
+
 export interface NewEvent {
   eventId: string;
   phase?: string;

@@ -275,6 +275,18 @@ export class Worker {
         const r = await retryDb(() => q.registerArtifact(claim.runId, { phase: claim.phase, name, kind, bytes, ...(mediaType ? { mediaType } : {}) }, lease));
         return r.sha256;
       },
+      writes: {
+        record: async (key, detail) => {
+          if (lost) throw new LeaseLostError();
+          try {
+            await retryDb(() => q.appendEvent(claim.runId, { eventId: `${claim.phaseId}:PHASE_WRITE:${claim.attempt}:${key}`, phase: claim.phase, type: 'PHASE_WRITE', level: 'debug', message: `attempt ${claim.attempt} sends write ${key}`, payload: { key, attempt: claim.attempt, detail } }, lease));
+          } catch (e) {
+            this.leaseError(e, lose);
+            throw new LeaseLostError();
+          }
+        },
+        earlier: () => retryDb(() => q.phaseWrites(claim.runId, claim.phase, claim.attempt)),
+      },
       fence: async () => {
         if (lost) throw new LeaseLostError();
         try {

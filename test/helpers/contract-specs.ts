@@ -16,7 +16,7 @@ spec:
   layer: gold
   columns: [{ name: id, type: bigint }]
 `;
-  const pipeline = (name: string, sql: string) => `---
+  const pipeline = (name: string, sql: string, materialization?: string) => `---
 apiVersion: lakespec.dev/v1
 kind: Pipeline
 metadata: { name: ${name} }
@@ -26,7 +26,7 @@ spec:
     - name: ${name}
       type: transform
       into: ${name}
-      sql: "${sql}"
+      sql: "${sql}"${materialization ? `\n      materialization: ${materialization}` : ''}
 `;
   return `apiVersion: lakespec.dev/v1
 kind: Workspace
@@ -34,15 +34,18 @@ metadata: { name: contract }
 spec:
   catalog: ${catalog}
   environments: { dev: {} }
-${dataset('ok')}${dataset('bad')}${dataset('slow')}${pipeline('ok', 'select cast(42 as bigint) as id')}${pipeline('bad', "select cast('not a number' as bigint) as id")}${pipeline(
+${dataset('ok')}${dataset('bad')}${dataset('slow')}${dataset('log')}${pipeline('ok', 'select cast(42 as bigint) as id')}${pipeline('log', 'select cast(7 as bigint) as id', 'append')}${pipeline('bad', "select cast('not a number' as bigint) as id")}${pipeline(
     'slow',
     // Four series of 10 000 (Trino's sequence() stops there): 10¹⁶ rows.
     `select cast(count(*) % 1000 as bigint) as id from ${series(10000)} as w(i) cross join ${series(10000)} as x(i) cross join ${series(10000)} as y(i) cross join ${series(10000)} as z(i)`,
   )}`;
 }
 
-/** Applies the contract's tables on `engine` and returns the three phase inputs. */
-export async function contractInputs(engine: SqlEngine, catalog: string): Promise<{ success: unknown; terminal: unknown; slow: unknown }> {
+/**
+ * Applies the contract's tables on `engine` and returns the phase inputs: the three above and
+ * a plain append of one row, with a count of the rows its target holds.
+ */
+export async function contractInputs(engine: SqlEngine, catalog: string): Promise<{ success: unknown; terminal: unknown; slow: unknown; append: { input: unknown; rows: () => Promise<number> } }> {
   const id = engine.id === 'trino' ? 'trino' : 'duckdb';
   const r = compile([{ path: 'contract.yaml', text: specs(id, catalog) }], { environment: 'dev', gitSha: 'c'.repeat(40), backends: [id] });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
@@ -59,7 +62,9 @@ export async function contractInputs(engine: SqlEngine, catalog: string): Promis
     await db.close();
   }
   const input = (name: string) => runPhases(ir, r.artifacts, id, [name])[0]!.input;
-  return { success: input('ok'), terminal: input('bad'), slow: input('slow') };
+  const log = input('log') as { step: { table: string } };
+  const table = log.step.table.split('.').map((p) => engine.backend.dialect.quoteIdent(p)).join('.');
+  return { success: input('ok'), terminal: input('bad'), slow: input('slow'), append: { input: log, rows: async () => Number((await engine.rows(`SELECT count(*) FROM ${table}`))[0]![0]) } };
 }
 
 /** The same three steps as dbt models (dbt-duckdb), in a dbt project written to `dir`. */

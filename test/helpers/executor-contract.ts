@@ -2,13 +2,14 @@
 // success records its artifacts; a terminal error is not retried; a transient one is; a
 // 2 s timeout on work that would run a minute ends the phase within 5 s and leaves the
 // engine nothing running; a cancelled run stops its work the same way; and a worker that
-// loses its lease mid-phase throws its result away. Each executor's test file calls
+// loses its lease mid-phase throws its result away; an attempt that committed a plain append
+// and died is retried without appending again. Each executor's test file calls
 // executorContract() with its own inputs.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, type Executor, LocalArtifactStore, RunQueue, Worker, migrate, openPglite } from '../../reconciler/index.js';
+import { type Db, ExecutionError, type Executor, LocalArtifactStore, RunQueue, Worker, migrate, openPglite } from '../../reconciler/index.js';
 
 export interface ContractSubject {
   executor: Executor;
@@ -18,13 +19,16 @@ export interface ContractSubject {
   slow: unknown;
   /** A transient failure (a lost connection, say), with the executor that meets it. */
   transient?: { executor: Executor; input: unknown };
+  /** A plain append (one row per run), and how many rows its target holds. */
+  append?: { input: unknown; rows: () => Promise<number> };
   /** How much of the engine's work is still running (0 once a stopped phase has stopped it). */
   leftRunning: () => Promise<number>;
   close(): Promise<void>;
 }
 
 /** `transient`: the subject supplies a transient failure (engines that have one to provoke for real). */
-export function executorContract(name: string, open: () => Promise<ContractSubject>, o: { slowStartMs?: number; transient?: boolean } = {}): void {
+/** `append`: the subject supplies a plain append, to show a retried phase does not write it twice. */
+export function executorContract(name: string, open: () => Promise<ContractSubject>, o: { slowStartMs?: number; transient?: boolean; append?: boolean } = {}): void {
   describe(`executor contract: ${name}`, () => {
     let s: ContractSubject;
     let db: Db;
@@ -103,6 +107,32 @@ export function executorContract(name: string, open: () => Promise<ContractSubje
       expect((await queue.getRun(run.id))!.status).toBe('cancelled');
       expect(await s.leftRunning()).toBe(0);
     }, 60_000);
+
+    if (o.append)
+      it('an attempt that committed its append and then died is retried without appending again', async () => {
+        expect(s.append, 'the subject has no append').toBeDefined();
+        const before = await s.append!.rows();
+        // The first attempt does all its work, then dies before the queue hears of it.
+        let attempts = 0;
+        const dies: Executor = {
+          id: s.executor.id,
+          execute: async (input, ctx) => {
+            const out = await s.executor.execute(input, ctx);
+            if (++attempts === 1) throw new ExecutionError('the worker died after its write committed', false);
+            return out;
+          },
+        };
+        const run = await runOf(s.append!.input, dies, { maxAttempts: 2 });
+        const { phase } = await drain(dies, run.id);
+        expect(phase.status, phase.error ?? '').toBe('succeeded');
+        expect(phase.attempts).toBe(2);
+        expect(await s.append!.rows()).toBe(before + 1);
+        expect((await queue.events(run.id)).map((e) => e.message)).toContainEqual(expect.stringContaining("an earlier attempt's write committed; it is not written again"));
+        // A new run appends again: once per run, not once ever.
+        const again = await runOf(s.append!.input, s.executor);
+        expect((await drain(s.executor, again.id)).phase.status).toBe('succeeded');
+        expect(await s.append!.rows()).toBe(before + 2);
+      }, 60_000);
 
     it('a worker that loses its lease mid-phase stops and throws its result away', async () => {
       const { run, working } = await startSlow();

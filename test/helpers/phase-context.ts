@@ -36,5 +36,7 @@ export function recordingContext(o: { runId?: string; phase?: string; executor?:
     event: async () => {},
     artifact: async (name, _kind, bytes) => (artifacts.push(name), texts.set(name, String(bytes)), 'sha'),
     fence: async () => {},
+    // Direct calls are one attempt each: nothing earlier to find.
+    writes: { record: async () => {}, earlier: async () => [] },
   };
 }

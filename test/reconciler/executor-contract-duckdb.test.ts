@@ -18,4 +18,4 @@ executorContract('sql steps on DuckDB', async () => {
     },
     close: () => engine.close(),
   };
-});
+}, { append: true });

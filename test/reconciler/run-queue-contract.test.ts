@@ -64,6 +64,13 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
       const a2 = await s.queue.registerArtifact(run.id, { phase: 'extract', name: 'q.sql', kind: 'query', bytes: 'SELECT 1' });
       expect(a2).toEqual({ ...a1, created: false });
       await expect(s.queue.registerArtifact(run.id, { phase: 'extract', name: 'bad', kind: 'query', bytes: 'SELECT 2', sha256: digest('SELECT 1') })).rejects.toThrow(/hash to .* not the declared/);
+      // Other bytes under the same name: refused without the lease; the holder's newer bytes
+      // (a retried attempt) replace the link, and the run's events say so.
+      await conflict(s.queue.registerArtifact(run.id, { phase: 'extract', name: 'q.sql', kind: 'query', bytes: 'SELECT 2' }));
+      await s.queue.registerArtifact(run.id, { phase: 'extract', name: 'q.sql', kind: 'query', bytes: 'SELECT 2' }, { phaseId: c1.phaseId, token: c1.token });
+      expect((await s.queue.runArtifacts(run.id)).find((x) => x.name === 'q.sql')!.sha256).toBe(digest('SELECT 2'));
+      expect((await s.queue.events(run.id)).filter((e) => e.type === 'ARTIFACT_REPLACED').map((e) => e.payload)).toEqual([{ name: 'q.sql', previous: digest('SELECT 1'), sha256: digest('SELECT 2') }]);
+      await s.queue.registerArtifact(run.id, { phase: 'extract', name: 'q.sql', kind: 'query', bytes: 'SELECT 1' }, { phaseId: c1.phaseId, token: c1.token });
       // A second run sharing the artifact does not store it again.
       const other = await s.queue.createRun(input({ phases: [{ name: 'only', executor: 'test', input: {} }] }));
       expect((await s.queue.registerArtifact(other.id, { name: 'q.sql', kind: 'query', bytes: 'SELECT 1' })).created).toBe(false);
@@ -82,6 +89,8 @@ describe.each(BACKENDS)('run queue on $name', (backend) => {
         'PHASE_CLAIMED:extract',
         'PHASE_PROGRESS:extract',
         'PHASE_PROGRESS:extract',
+        'ARTIFACT_REPLACED:extract',
+        'ARTIFACT_REPLACED:extract',
         'PHASE_SUCCEEDED:extract',
         'PHASE_CLAIMED:load',
         'PHASE_SUCCEEDED:load',
