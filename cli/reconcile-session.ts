@@ -3,7 +3,7 @@
 // (embedded DuckDB by default, Trino with --engine trino).
 import { join, relative, resolve } from 'node:path';
 import { type Artifact, CompileCache, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { type DesiredState, DuckDbEngine, type Executor, ExecutorSettingsError, type PhaseSpec, type QueueOptions, type SqlEngine, SqlStepExecutor, type State, TrinoEngine, desiredState, transformOutputDiagnostics, missingExecutors, openState, pipelineExecutorsFromEnv, redactUrl } from '../reconciler/index.js';
+import { type DesiredState, type Executor, ExecutorSettingsError, type PhaseSpec, type QueueOptions, type SqlEngine, type State, desiredState, executorsFor, missingExecutors, openEngine, openState, pipelineExecutorsFromEnv, redactUrl, transformOutputDiagnostics } from '../reconciler/index.js';
 import { type Diagnostic, analyze, hasErrors, sortDiagnostics } from '../spec/index.js';
 import { type Io, ProblemError, UsageError, displayPathFor, styles } from './cli-context.js';
 import { formatText, summaryLine } from './format-diagnostics.js';
@@ -100,7 +100,7 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
   const state = await openStateFor(io, values);
   let engine: SqlEngine;
   try {
-    engine = engineId === 'trino' ? new TrinoEngine({ server: trinoUrl!, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }) : await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project.root });
+    engine = await openEngine(engineId, { stateDir, filesRoot: project.root, trinoUrl, trinoUser: io.env.LAKESPEC_TRINO_USER });
   } catch (e) {
     await state.close();
     throw e;
@@ -113,7 +113,7 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
     desired: desiredState(compiled.ir),
     state,
     engine,
-    executors: [new SqlStepExecutor({ engine, filesRoot: project.root }), ...pipelineExecutors],
+    executors: executorsFor([engine], project.root, pipelineExecutors),
     stateDir,
     close: async () => {
       await engine.close().catch(() => {});

@@ -10,6 +10,7 @@ export { SqlDialect, type CheckQuery } from './sql-dialect.js';
 export { TrinoDialect } from './dialects/trino-dialect.js';
 export { DuckDbDialect } from './dialects/duckdb-dialect.js';
 export { SparkDialect } from './dialects/spark-dialect.js';
+export { type SqlBackend } from './backends/sql-backend.js';
 export { TrinoBackend } from './backends/trino-backend.js';
 export { DuckDbBackend } from './backends/duckdb-backend.js';
 export { SparkBackend, dnsName } from './backends/spark-backend.js';

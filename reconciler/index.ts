@@ -29,9 +29,12 @@ export { DbtExecutor, type DbtBuildInput, materializeProject } from './executors
 export { rowExpression, rowsHash } from './executors/table-hash.js';
 export { readCsv } from './executors/csv-rows.js';
 export { runPhases, pipelinePlans, affectedPipelines, withDownstream } from './run-phases.js';
+export { type ReconcileInput, type ReconcileOutcome, reconcile } from './reconcile/reconcile.js';
+export { APPLY_HEAD_LEASE_SECONDS, type ApplyHeadKey, ApplyHeads } from './state/apply-heads.js';
 export { type LineageSink, FileLineageSink, HttpLineageSink, lineageSinkFromEnv, runEvent } from './lineage/openlineage.js';
 export { runExtract, resolveSecret, type ExtractAction } from './executors/extract.js';
 export { SparkLocalExecutor, type SparkApplicationManifest, type SparkJobInput, type SparkLocalOptions } from './executors/spark-local-executor.js';
 export { SparkKubernetesExecutor, type SparkKubernetesOptions } from './executors/spark-kubernetes-executor.js';
-export { ExecutorSettingsError, PIPELINE_EXECUTOR_ENV, missingExecutors, pipelineExecutorsFromEnv } from './executors/pipeline-executors.js';
-export { transformOutputDiagnostics } from './checks/transform-outputs.js';
+export { ExecutorSettingsError, PIPELINE_EXECUTOR_ENV, executorsFor, missingExecutors, pipelineExecutorsFromEnv } from './executors/pipeline-executors.js';
+export { type EngineId, type EngineSettings, openEngine, trinoEngine } from './engines/open-engine.js';
+export { transformOutputDiagnostics } from './checks/index.js';

@@ -1,10 +1,9 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { GitHubApp, GitHubConfigError, githubSettingsFromEnv } from '../../github-app/index.js';
-import { Auth } from '../../reconciler/api/auth.js';
-import { createOpsApi } from '../../reconciler/api/ops-api.js';
-import { DuckDbEngine, type Executor, PIPELINE_EXECUTOR_ENV, SqlStepExecutor, TrinoEngine, Worker, lineageSinkFromEnv } from '../../reconciler/index.js';
+import { Auth, createOpsApi } from '../../reconciler/api/index.js';
+import { type DuckDbEngine, type Executor, PIPELINE_EXECUTOR_ENV, Worker, executorsFor, lineageSinkFromEnv, openEngine, trinoEngine } from '../../reconciler/index.js';
 import { EXIT, type Io, ProblemError, UsageError, VERSION, parse } from '../cli-context.js';
 import { openStateFor, pipelineExecutorsFor, stateLocation } from '../reconcile-session.js';
 
@@ -104,6 +103,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   const pipelineExecutors = workers > 0 ? await pipelineExecutorsFor(io, { ...(trinoUrl ? { trinoUrl } : {}), workDir: stateDir, filesRoot: project }) : [];
   const state = await openStateFor(io, values, { leaseSeconds });
   const { queue } = state;
+  const engineSettings = { stateDir, filesRoot: project, trinoUrl, trinoUser: io.env.LAKESPEC_TRINO_USER };
   let githubApp: GitHubApp | undefined;
 
   // DuckDB files are single-writer and one connection runs one statement at a time: each
@@ -113,12 +113,10 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
   let worker: Worker | undefined;
   let duck: DuckDbEngine | undefined;
   if (workers > 0) {
-    duck = await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project });
-    const executors: Executor[] = [new SqlStepExecutor({ engine: duck, filesRoot: project })];
-    if (trinoUrl) executors.push(new SqlStepExecutor({ engine: new TrinoEngine({ server: trinoUrl, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }), filesRoot: project }));
-    executors.push(...pipelineExecutors);
+    duck = (await openEngine('duckdb', engineSettings)) as DuckDbEngine;
+    const executors: Executor[] = executorsFor(trinoUrl ? [duck, trinoEngine(engineSettings)] : [duck], project, pipelineExecutors);
     if (github) {
-      const engine = githubEngine === 'trino' ? new TrinoEngine({ server: trinoUrl!, ...(io.env.LAKESPEC_TRINO_USER ? { user: io.env.LAKESPEC_TRINO_USER } : {}) }) : duck;
+      const engine = githubEngine === 'trino' ? trinoEngine(engineSettings) : duck;
       try {
         githubApp = new GitHubApp({ settings: github, state, engine, pipelineExecutors, log });
       } catch (e) {
@@ -153,7 +151,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
     if (github) {
       // Without a worker here, the receiver still stores and queues; "lakespec worker" processes do the work.
       if (!githubApp) {
-        duck = await DuckDbEngine.open({ dataDir: join(stateDir, 'duckdb'), filesRoot: project });
+        duck = (await openEngine('duckdb', engineSettings)) as DuckDbEngine;
         githubApp = new GitHubApp({ settings: github, state, engine: duck, log });
       }
       githubApp.mount(app);

@@ -1,4 +1,4 @@
-import { Auth, ROLES, type Role } from '../../reconciler/api/auth.js';
+import { Auth, ROLES, type Role } from '../../reconciler/api/index.js';
 import { EXIT, type Io, UsageError, parse } from '../cli-context.js';
 import { openStateFor } from '../reconcile-session.js';
 

@@ -1,4 +1,4 @@
-import { transformOutputDiagnostics } from '../../reconciler/checks/transform-outputs.js';
+import { transformOutputDiagnostics } from '../../reconciler/checks/index.js';
 import { analyze, hasErrors, sortDiagnostics } from '../../spec/index.js';
 import { EXIT, type Io, displayPathFor, oneOf, parse, styles } from '../cli-context.js';
 import { formatJson, formatSarif, formatText, summaryLine } from '../format-diagnostics.js';

@@ -1,6 +1,6 @@
 // The statements that carry out one plan stage on a SQL engine. Pure: stage + desired and
 // applied tables in, SQL out. Stages that only change lakespec's records produce none.
-import type { SqlBackend } from '../../compiler/backends/sql-backend.js';
+import type { SqlBackend } from '../../compiler/index.js';
 import type { IRTable, SqlDialect } from '../../compiler/index.js';
 import type { TableState } from '../plan/catalog-state.js';
 import type { Stage } from '../plan/planner.js';

@@ -1,6 +1,6 @@
 // A SQL engine the reconciler applies DDL to and runs pipeline steps on. DuckDB (embedded)
 // and Trino implement it; the applier and the SQL executor only see this interface.
-import type { SqlBackend } from '../../compiler/backends/sql-backend.js';
+import type { SqlBackend } from '../../compiler/index.js';
 import type { SqlDialect } from '../../compiler/index.js';
 import type { LiveTable } from '../plan/catalog-state.js';
 

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDbDialect } from '../../compiler/dialects/duckdb-dialect.js';
+import { DuckDbDialect } from '../../compiler/index.js';
 import { parseSqlType } from '../../spec/index.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
 import { readCsvHeader } from './csv-rows.js';

@@ -1,5 +1,5 @@
-// The executors for pipelines that do not run as SQL steps on the run's engine: Spark (local
-// mode or Kubernetes) and dbt. Configured from the environment, the same way for `lakespec
+// The executors a process runs phases with: SQL steps on its engines, and for pipelines that
+// do not run as SQL steps on the run's engine, Spark (local mode or Kubernetes) and dbt. Configured from the environment, the same way for `lakespec
 // run`/`apply`/`up` (in process), `serve` and `worker`. Nothing configured means no such
 // executor: a run that needs one is refused before it starts (see missingExecutors).
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,13 @@ import type { Executor } from './executor.js';
 import { SparkKubernetesExecutor } from './spark-kubernetes-executor.js';
 import { SparkLocalExecutor } from './spark-local-executor.js';
 import type { PhaseSpec } from '../runs/run-types.js';
+import type { SqlEngine } from '../engines/sql-engine.js';
+import { SqlStepExecutor } from './sql-step-executor.js';
+
+/** What runs phases in a process: SQL steps on each of its engines, then Spark and dbt as configured. */
+export function executorsFor(engines: readonly SqlEngine[], filesRoot: string, pipelineExecutors: readonly Executor[] = []): Executor[] {
+  return [...engines.map((engine) => new SqlStepExecutor({ engine, filesRoot })), ...pipelineExecutors];
+}
 
 /** A setting that cannot be used: the message names the variable and what it should be. */
 export class ExecutorSettingsError extends Error {}
