@@ -235,6 +235,8 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     const type = str(b.type, 'type', 64);
     if (isLifecycleEvent(type)) throw new HttpError(400, `${type} is written by the queue itself; report progress as PHASE_PROGRESS, or use a type of your own`);
     const lease = leaseOf(p, b, 'events');
+    // What a retry decides from is the holder's word alone, never an admin's note.
+    if (type === 'PHASE_WRITE' && !lease) throw new HttpError(400, "PHASE_WRITE records a write the phase's holder sends: it needs phase_id and token");
     const created = await s.queue.appendEvent(
       run.id,
       { eventId: str(b.event_id, 'event_id'), type, message: str(b.message, 'message', 10_000), ...(b.phase ? { phase: b.phase } : {}), ...(b.level ? { level: b.level } : {}), ...(b.payload ? { payload: b.payload } : {}) },

@@ -11,7 +11,7 @@ import { type Claim, type CreateRunInput, type NewEvent, type Phase, type PhaseW
 export interface QueueOptions {
   /** Lease length; a worker heartbeats well within it. */
   leaseSeconds?: number;
-  /** Retry backoff: base · 2^(attempt-1), capped, with full jitter. */
+  /** Retry backoff: base · 2^(attempt-1), capped, with equal jitter. */
   retryBaseMs?: number;
   retryMaxMs?: number;
   /** Injected for tests of the jitter; defaults to Math.random. */
@@ -62,7 +62,10 @@ export class RunQueue {
     return new RunQueue(this.db.within(workspace), this.artifacts, { leaseSeconds: this.leaseSeconds, retryBaseMs: this.retryBaseMs, retryMaxMs: this.retryMaxMs, random: this.random });
   }
 
-  /** Full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^(n-1))]. */
+  /**
+   * Equal jitter (AWS architecture blog): uniform in [c/2, c] for c = min(cap, base·2^(n-1)).
+   * Half the wait is kept, so a retry never comes at once; the other half spreads retries out.
+   */
   backoffMs(attempt: number): number {
     const ceiling = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.max(0, attempt - 1));
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
@@ -272,12 +275,13 @@ export class RunQueue {
     if (lease) {
       if (!isUuid(lease.phaseId)) throw new StoreError('not_found', `no phase ${lease.phaseId}`);
       // Lease check and insert in one statement; only when nothing is inserted do we look why.
+      // The event is the leased phase's, whatever phase the caller names.
       const r = await this.db.query(
         `INSERT INTO run_events (event_id, run_id, workspace_id, phase, level, type, message, payload)
-         SELECT $3, p.run_id, p.workspace_id, $4, $5, $6, $7, $8 FROM phases p
-         WHERE p.id = $1 AND p.run_id = $9 AND p.lease_token::text = $2 AND p.status = 'running' AND p.lease_expires_at > now()
+         SELECT $3, p.run_id, p.workspace_id, p.name, $4, $5, $6, $7 FROM phases p
+         WHERE p.id = $1 AND p.run_id = $8 AND p.lease_token::text = $2 AND p.status = 'running' AND p.lease_expires_at > now()
          ON CONFLICT (run_id, event_id) DO NOTHING RETURNING seq`,
-        [lease.phaseId, lease.token, e.eventId, e.phase ?? null, e.level ?? 'info', e.type, e.message, JSON.stringify(e.payload ?? {}), runId],
+        [lease.phaseId, lease.token, e.eventId, e.level ?? 'info', e.type, e.message, JSON.stringify(e.payload ?? {}), runId],
       );
       if (r.rowCount > 0) return true;
       await this.db.transaction((tx) => this.holding(tx, lease.phaseId, lease.token)); // 409 when the lease is gone

@@ -16,6 +16,9 @@ export const EVENT_TYPES = [
   'PHASE_CLAIMED',
   'PHASE_STARTED',
   'PHASE_PROGRESS',
+  /** A write an attempt is about to send that must not be sent twice (executor-reported, under the lease). */
+  'PHASE_WRITE',
+  'ARTIFACT_REPLACED',
   'PHASE_FAILED',
   'PHASE_RETRY_SCHEDULED',
   'PHASE_LEASE_EXPIRED',
@@ -28,11 +31,12 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
  * The lifecycle events only the queue itself writes (claims, completions, the run's end):
- * an executor or a client reports progress (PHASE_PROGRESS) or events of its own types, and
- * can never forge that a phase or run ended.
+ * an executor or a client reports progress (PHASE_PROGRESS), the writes it sends
+ * (PHASE_WRITE, under the lease) or events of its own types, and can never forge that a
+ * phase or run ended.
  */
 export function isLifecycleEvent(type: string): boolean {
-  return (EVENT_TYPES as readonly string[]).includes(type) && type !== 'PHASE_PROGRESS';
+  return (EVENT_TYPES as readonly string[]).includes(type) && type !== 'PHASE_PROGRESS' && type !== 'PHASE_WRITE';
 }
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 

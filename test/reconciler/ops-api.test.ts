@@ -122,6 +122,14 @@ describe('ops API', () => {
     expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...noLease, event_id: 'e-3', admin_reason: 'note' })).status).toBe(403);
     expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...ev, event_id: 'e-4', type: 'RUN_FAILED' })).json.error).toContain('RUN_FAILED is written by the queue itself');
     expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...ev, event_id: 'e-5', token: '00000000-0000-4000-8000-000000000000' })).status).toBe(409);
+    // Under a phase's lease an event is that phase's, whatever phase it names; a write record
+    // (what a retry decides from) needs the lease, even from an admin.
+    expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...ev, event_id: 'e-6', phase: 'another', type: 'PHASE_WRITE', payload: { key: 'k', attempt: 1, detail: {} } })).status).toBe(201);
+    const written = (await call('GET', `/api/v1/runs/${runId}/events`, tokens.viewer)).json.events.find((e: { event_id: string }) => e.event_id === 'e-6');
+    expect(written.phase).toBe('one');
+    const adminWrite = await call('POST', `/api/v1/runs/${runId}/events`, tokens.admin, { ...noLease, event_id: 'e-7', type: 'PHASE_WRITE', admin_reason: 'skip the append' });
+    expect(adminWrite.status).toBe(400);
+    expect(adminWrite.json.error).toContain('PHASE_WRITE');
     expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, { ...art, phase_id: undefined, token: undefined })).status).toBe(400);
     expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, art)).status).toBe(201);
     expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, art)).status).toBe(200);
@@ -147,7 +155,7 @@ describe('ops API', () => {
     expect((await call('POST', `/api/v1/runs/${runId}/events`, tokens.operator, { ...ev, event_id: 'late-2', phase_id: again.phaseId, token: again.token })).status).toBe(409);
     expect((await call('POST', `/api/v1/runs/${runId}/artifacts`, tokens.operator, { ...art, name: 'late.txt', phase_id: again.phaseId, token: again.token })).status).toBe(409);
     const events = (await call('GET', `/api/v1/runs/${runId}/events`, tokens.viewer)).json.events.map((e: { type: string }) => e.type);
-    expect(events).toEqual(['RUN_CREATED', 'PHASE_CLAIMED', 'PHASE_PROGRESS', 'PHASE_PROGRESS', 'PHASE_LEASE_EXPIRED', 'PHASE_RETRY_SCHEDULED', 'PHASE_CLAIMED', 'PHASE_SUCCEEDED', 'RUN_SUCCEEDED']); // the lost worker is not a failed attempt: queued again
+    expect(events).toEqual(['RUN_CREATED', 'PHASE_CLAIMED', 'PHASE_PROGRESS', 'PHASE_PROGRESS', 'PHASE_WRITE', 'PHASE_LEASE_EXPIRED', 'PHASE_RETRY_SCHEDULED', 'PHASE_CLAIMED', 'PHASE_SUCCEEDED', 'RUN_SUCCEEDED']); // the lost worker is not a failed attempt: queued again
     // Local users authenticate with their password.
     expect((await call('GET', '/api/v1/runs', undefined, undefined, 'alice:correct horse battery')).status).toBe(200);
     expect((await call('GET', '/api/v1/runs', undefined, undefined, 'alice:wrong password!!')).status).toBe(401);
