@@ -3,7 +3,7 @@
 // text within 65535 characters (cut with a note saying so). The id of each check run is
 // kept per run of the queue, so a phase that is retried updates its check run instead of
 // creating a second one.
-import type { Queryable } from '../reconciler/index.js';
+import { type Queryable, githubCheckRuns } from '../reconciler/index.js';
 import type { GitHubApi } from './github-client.js';
 
 export const CHECK = { validate: 'lakespec / validate', plan: 'lakespec / plan', apply: 'lakespec / apply' } as const;
@@ -57,8 +57,9 @@ export class CheckRuns {
   /** The check run of this name on `sha` for this run: the existing one, or a new queued one. */
   async open(name: string, sha: string, o: { detailsUrl?: string; externalId?: string; title?: string } = {}): Promise<number> {
     const full = `${this.owner}/${this.repo}`;
-    const found = await this.db.query<{ check_run_id: string }>('SELECT check_run_id FROM github_check_runs WHERE repository = $1 AND head_sha = $2 AND name = $3 AND run_id = $4', [full, sha, name, this.runId]);
-    if (found.rows[0]) return Number(found.rows[0].check_run_id);
+    const key = { repository: full, headSha: sha, name, runId: this.runId };
+    const found = await githubCheckRuns.find(this.db, key);
+    if (found !== undefined) return found;
     const r = await this.api.rest.checks.create({
       owner: this.owner,
       repo: this.repo,
@@ -69,7 +70,7 @@ export class CheckRuns {
       ...(o.detailsUrl ? { details_url: o.detailsUrl } : {}),
       ...(o.title ? { output: { title: o.title, summary: 'Queued.' } } : {}),
     });
-    await this.db.query('INSERT INTO github_check_runs (repository, head_sha, name, run_id, check_run_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [full, sha, name, this.runId, r.data.id]);
+    await githubCheckRuns.record(this.db, key, r.data.id);
     return r.data.id;
   }
 

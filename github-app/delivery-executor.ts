@@ -3,7 +3,7 @@
 // with backoff, timeout — the reconciler's queue), and this executor does the work: checks
 // on a pull request's commit, or the apply of a merge. A failure of GitHub or of the
 // database is retried by the queue; after the last attempt the delivery is marked failed.
-import { ExecutionError, type Executor, type PhaseContext } from '../reconciler/index.js';
+import { ExecutionError, type Executor, type PhaseContext, githubCheckRuns, githubDeliveries } from '../reconciler/index.js';
 import type { AppContext } from './app-context.js';
 import { CheckRuns } from './check-runs.js';
 import { applyMerge } from './merge-apply.js';
@@ -25,7 +25,7 @@ export class DeliveryExecutor implements Executor {
     const { deliveryId } = (raw ?? {}) as Partial<DeliveryInput>;
     if (!deliveryId) throw new ExecutionError('phase input names no delivery', true);
     const { db } = this.ctx.state;
-    const row = (await db.query<{ event: string; payload: Record<string, unknown> }>("UPDATE github_deliveries SET status = 'processing', attempts = attempts + 1 WHERE delivery_id = $1 RETURNING event, payload", [deliveryId])).rows[0];
+    const row = await githubDeliveries.startProcessing(db, deliveryId);
     if (!row) throw new ExecutionError(`delivery ${deliveryId} is not stored`, true);
     const item = workItem(row.event, typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload);
     try {
@@ -35,13 +35,13 @@ export class DeliveryExecutor implements Executor {
         await pc.progress(`${item.kind === 'apply' ? 'applying' : 'checking'} ${item.fullName}@${item.sha.slice(0, 12)}`, { repository: item.fullName, sha: item.sha });
         out = item.kind === 'checks' ? await runPullRequestChecks(this.ctx, item, pc.claim.runId, pc.signal) : await applyMerge(this.ctx, item, pc.claim.runId, pc.signal);
       }
-      await db.query("UPDATE github_deliveries SET status = 'done', error = NULL, processed_at = now() WHERE delivery_id = $1", [deliveryId]);
+      await githubDeliveries.done(db, deliveryId);
       this.ctx.log('info', 'delivery processed', { delivery: deliveryId, event: row.event, ...out });
       return { delivery: deliveryId, event: row.event, ...out };
     } catch (e) {
       const message = (e as Error).message;
       const last = pc.claim.attempt >= pc.claim.maxAttempts || (e instanceof ExecutionError && e.terminal);
-      await db.query(`UPDATE github_deliveries SET status = $2, error = $3, processed_at = CASE WHEN $2 = 'failed' THEN now() ELSE processed_at END WHERE delivery_id = $1`, [deliveryId, last ? 'failed' : 'processing', message.slice(0, 2000)]).catch(() => {});
+      await githubDeliveries.attemptFailed(db, deliveryId, last, message).catch(() => {});
       if (last && item.kind !== 'none') await this.failOpenChecks(item, pc.claim.runId, message);
       this.ctx.log(last ? 'error' : 'warn', last ? 'delivery failed' : 'delivery attempt failed; the queue retries it', { delivery: deliveryId, event: row.event, attempt: pc.claim.attempt, error: message });
       throw e;
@@ -51,10 +51,10 @@ export class DeliveryExecutor implements Executor {
   /** After the last attempt, no check run of this work is left spinning: each says what went wrong. */
   private async failOpenChecks(item: { installationId: number; owner: string; repo: string; fullName: string }, runId: string, message: string): Promise<void> {
     try {
-      const rows = await this.ctx.state.db.query<{ check_run_id: string }>('SELECT check_run_id FROM github_check_runs WHERE repository = $1 AND run_id = $2', [item.fullName, runId]);
+      const ids = await githubCheckRuns.ofRun(this.ctx.state.db, item.fullName, runId);
       const checks = new CheckRuns(this.ctx.github.installation(item.installationId), this.ctx.state.db, item.owner, item.repo, runId);
-      for (const r of rows.rows) {
-        await checks.complete(Number(r.check_run_id), 'failure', { title: 'lakespec could not finish this check', summary: `The work failed after every retry: ${message}\n\nRe-run the check once the cause is fixed.\n` });
+      for (const id of ids) {
+        await checks.complete(id, 'failure', { title: 'lakespec could not finish this check', summary: `The work failed after every retry: ${message}\n\nRe-run the check once the cause is fixed.\n` });
       }
     } catch (e) {
       this.ctx.log('error', 'could not mark the check runs failed', { run: runId, error: (e as Error).message });

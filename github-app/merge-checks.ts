@@ -5,7 +5,7 @@
 // ids are in github_check_runs: another app can name a check "lakespec / validate" too), and
 // their conclusions are read from GitHub now (a check can be re-run after it was posted).
 // A signed push alone — a direct push, or an old payload sent again — is not enough.
-import type { Queryable } from '../reconciler/index.js';
+import { type Queryable, githubCheckRuns } from '../reconciler/index.js';
 import { CHECK } from './check-runs.js';
 import type { GitHubApi } from './github-client.js';
 import type { WorkItem } from './work-item.js';
@@ -24,9 +24,7 @@ export async function verifyMergeChecks(api: GitHubApi, db: Queryable, item: App
     return { ok: false, reason: `\`${item.sha.slice(0, 12)}\` is not the merge of a pull request into ${item.defaultBranch} (pushed directly?)`, fix: `change ${item.defaultBranch} through pull requests whose lakespec checks pass, ${bypass}` };
   }
   const head = pr.head.sha;
-  const ours = new Set(
-    (await db.query<{ check_run_id: string }>('SELECT check_run_id::text AS check_run_id FROM github_check_runs WHERE repository = $1 AND head_sha = $2', [item.fullName, head])).rows.map((r) => r.check_run_id),
-  );
+  const ours = await githubCheckRuns.onCommit(db, item.fullName, head);
   const runs = (await api.rest.checks.listForRef({ owner: item.owner, repo: item.repo, ref: head, per_page: 100 })).data.check_runs.filter((r) => ours.has(String(r.id)));
   for (const name of REQUIRED) {
     const latest = runs.filter((r) => r.name === name).sort((a, b) => b.id - a.id)[0];

@@ -3,7 +3,7 @@
 // target environment, destructive changes flagged and failing the check unless allowed).
 // Pull requests from forks get both without any secret: the plan then compares with the
 // applied state only, not with the engine's live catalog (which needs credentials).
-import { desiredState, planProject } from '../reconciler/index.js';
+import { desiredState, githubCheckRuns, planProject } from '../reconciler/index.js';
 import type { AppContext } from './app-context.js';
 import { planResult, validateResult } from './check-output.js';
 import { CHECK, CheckRuns } from './check-runs.js';
@@ -16,8 +16,7 @@ export async function runPullRequestChecks(ctx: AppContext, item: ChecksItem, ru
   // GitHub sends both pull_request.synchronize and check_suite.requested for one push: the
   // second to arrive finds the commit checked and does nothing (a re-run always checks).
   if (!item.rerequested) {
-    const done = await ctx.state.db.query('SELECT 1 FROM github_check_runs WHERE repository = $1 AND head_sha = $2 AND name = $3 AND run_id <> $4 LIMIT 1', [item.fullName, item.sha, CHECK.validate, runId]);
-    if (done.rows.length > 0) return { outcome: 'already checked' };
+    if (await githubCheckRuns.createdByAnother(ctx.state.db, { repository: item.fullName, headSha: item.sha, name: CHECK.validate, runId })) return { outcome: 'already checked' };
   }
   const api = ctx.github.installation(item.installationId);
   const checks = new CheckRuns(api, ctx.state.db, item.owner, item.repo, runId);

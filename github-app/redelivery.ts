@@ -2,7 +2,7 @@
 // retried by GitHub. On start and periodically the app lists its recent deliveries
 // (GET /app/hook/deliveries), and asks GitHub to redeliver each one that never succeeded and
 // is not stored here (POST /app/hook/deliveries/{id}/attempts).
-import type { Db } from '../reconciler/index.js';
+import { type Db, githubDeliveries } from '../reconciler/index.js';
 import type { AppLog } from './app-context.js';
 import type { GitHubClient } from './github-client.js';
 
@@ -53,7 +53,7 @@ export class Redeliverer {
     const failed = [...byGuid.entries()].filter(([, attempts]) => !attempts.some((a) => a.status_code >= 200 && a.status_code < 300));
     const redelivered: string[] = [];
     if (failed.length > 0) {
-      const stored = new Set((await this.db.query<{ delivery_id: string }>('SELECT delivery_id FROM github_deliveries WHERE delivery_id = ANY($1::text[])', [failed.map(([g]) => g)])).rows.map((r) => r.delivery_id));
+      const stored = await githubDeliveries.stored(this.db, failed.map(([g]) => g));
       for (const [guid, attempts] of failed) {
         if (stored.has(guid)) continue; // it did arrive (GitHub saw a timeout, say): nothing is missing
         const asked = this.asked.get(guid);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Webhooks } from '@octokit/webhooks';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { BodySlots, type Db, type Queryable, type RunQueue, readBoundedBody } from '../reconciler/index.js';
+import { BodySlots, type Db, type Queryable, type RunQueue, githubDeliveries, readBoundedBody } from '../reconciler/index.js';
 import { GITHUB_EXECUTOR } from './delivery-executor.js';
 import { workItem } from './work-item.js';
 
@@ -108,15 +108,19 @@ export function mountWebhookReceiver(app: Hono<any>, o: ReceiverOptions): void {
     let stored: { duplicate: boolean; status: string };
     try {
       stored = await o.db.transaction(async (tx) => {
-      const r = await tx.query(
-        `INSERT INTO github_deliveries (delivery_id, event, action, installation_id, repository, payload, status, payload_sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-        [delivery, event, payload.action ?? null, payload.installation?.id ?? null, payload.repository?.full_name ?? null, body, handled ? 'queued' : 'ignored', content],
-      );
-      if (r.rowCount === 0) {
-        const same = (await tx.query<{ delivery_id: string }>('SELECT delivery_id FROM github_deliveries WHERE delivery_id = $1', [delivery])).rows[0];
-        if (!same) o.log.warn({ delivery, event, payload_sha256: content }, 'webhook replayed: this signed payload was already received under another delivery id; not worked on again');
-        return { duplicate: true, status: same ? 'duplicate' : 'replayed' };
+      const r = await githubDeliveries.store(tx, {
+        deliveryId: delivery,
+        event,
+        action: payload.action ?? null,
+        installationId: payload.installation?.id ?? null,
+        repository: payload.repository?.full_name ?? null,
+        payload: body,
+        status: handled ? 'queued' : 'ignored',
+        payloadSha256: content,
+      });
+      if (r !== 'stored') {
+        if (r === 'replayed') o.log.warn({ delivery, event, payload_sha256: content }, 'webhook replayed: this signed payload was already received under another delivery id; not worked on again');
+        return { duplicate: true, status: r };
       }
       if (!handled) return { duplicate: false, status: 'ignored' };
       return { duplicate: false, status: await dispatch(tx, o, delivery, event, payload as Record<string, unknown>) };
@@ -137,7 +141,7 @@ export function mountWebhookReceiver(app: Hono<any>, o: ReceiverOptions): void {
 /** What a new delivery turns into: a queued run, or handled on the spot (ping, installation). */
 async function dispatch(tx: Queryable, o: ReceiverOptions, delivery: string, event: string, payload: Record<string, unknown>): Promise<string> {
   const done = async (note: string) => {
-    await tx.query("UPDATE github_deliveries SET status = 'done', error = $2, processed_at = now() WHERE delivery_id = $1", [delivery, note]);
+    await githubDeliveries.done(tx, delivery, note);
     return 'done';
   };
   if (event === 'ping') return done('pong');
@@ -147,13 +151,14 @@ async function dispatch(tx: Queryable, o: ReceiverOptions, delivery: string, eve
     const action = String(payload.action ?? '');
     const listed = (payload.repositories ?? payload.repositories_added ?? []) as { full_name?: string }[];
     const removed = ((payload.repositories_removed ?? []) as { full_name?: string }[]).map((r) => r.full_name);
-    await tx.query(
-      `INSERT INTO github_installations (installation_id, account, repositories, suspended, deleted) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (installation_id) DO UPDATE SET account = EXCLUDED.account,
-         repositories = (SELECT coalesce(jsonb_agg(DISTINCT x), '[]') FROM jsonb_array_elements_text(github_installations.repositories || EXCLUDED.repositories) x WHERE NOT (x = ANY($6::text[]))),
-         suspended = EXCLUDED.suspended, deleted = EXCLUDED.deleted, updated_at = now()`,
-      [inst.id, inst.account?.login ?? 'unknown', JSON.stringify(listed.map((r) => r.full_name).filter(Boolean)), action === 'suspend', action === 'deleted', removed.filter(Boolean)],
-    );
+    await githubDeliveries.recordInstallation(tx, {
+      id: inst.id,
+      account: inst.account?.login ?? 'unknown',
+      repositories: listed.map((r) => r.full_name).filter((n): n is string => Boolean(n)),
+      removed: removed.filter((n): n is string => Boolean(n)),
+      suspended: action === 'suspend',
+      deleted: action === 'deleted',
+    });
     return done(`installation ${action}`);
   }
   const window = o.maxPayloadAgeSeconds ?? 72 * 3600;

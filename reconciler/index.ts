@@ -31,6 +31,8 @@ export { readCsv } from './executors/csv-rows.js';
 export { runPhases, pipelinePlans, affectedPipelines, withDownstream } from './run-phases.js';
 export { type ReconcileInput, type ReconcileOutcome, reconcile } from './reconcile/reconcile.js';
 export { APPLY_HEAD_LEASE_SECONDS, type ApplyHeadKey, ApplyHeads } from './state/apply-heads.js';
+export { type DeliveryStatus, type NewDelivery, githubDeliveries } from './state/github-deliveries.js';
+export { type CheckRunKey, githubCheckRuns } from './state/github-check-runs.js';
 export { type LineageSink, FileLineageSink, HttpLineageSink, lineageSinkFromEnv, runEvent } from './lineage/openlineage.js';
 export { runExtract, resolveSecret, type ExtractAction } from './executors/extract.js';
 export { SparkLocalExecutor, type SparkApplicationManifest, type SparkJobInput, type SparkLocalOptions } from './executors/spark-local-executor.js';

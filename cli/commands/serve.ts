@@ -167,7 +167,7 @@ async function serveOrWork(argv: string[], io: Io, mode: 'serve' | 'worker'): Pr
         ready();
       });
     });
-    const creds = (await state.db.query<{ n: number }>('SELECT (SELECT count(*) FROM api_tokens)::integer + (SELECT count(*) FROM users)::integer AS n')).rows[0]!.n;
+    const creds = await auth.credentialCount();
     if (creds === 0) log.warn({}, 'no credentials exist yet: create one with "lakespec token create <name> --role admin"');
   } else log.info({ state: state.describe, workers }, 'lakespec worker started');
 

@@ -68,6 +68,11 @@ export class Auth {
     return { id: r.rows[0]!.id, token };
   }
 
+  /** How many tokens and users exist (a server with none cannot be used yet). */
+  async credentialCount(): Promise<number> {
+    return (await this.db.query<{ n: number }>('SELECT (SELECT count(*) FROM api_tokens)::integer + (SELECT count(*) FROM users)::integer AS n')).rows[0]!.n;
+  }
+
   async revokeToken(id: string): Promise<boolean> {
     return (await this.db.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id])).rowCount > 0;
   }

@@ -52,6 +52,19 @@ describe('layering', () => {
     expect(around).toEqual([]);
   });
 
+  it('the GitHub App and the CLI hold no SQL of the state store: they go through named stores', () => {
+    const sql = ['github-app', 'cli'].flatMap((layer) =>
+      sources(join(ROOT, layer)).flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ line, at: `${relative(ROOT, file)}:${i + 1}` }))
+          .filter((l) => /\.query\s*(<|\()/.test(l.line) || /\b(INSERT INTO|DELETE FROM|UPDATE \w+ SET|SELECT .* FROM \w+)\b/.test(l.line))
+          .map((l) => l.at),
+      ),
+    );
+    expect(sql).toEqual([]);
+  });
+
   it('the check sees a violation when there is one', () => {
     expect(importsOf("import { x } from '../../cli/main.js';\nexport { y } from './y.js';\nconst m = await import('../z.js');")).toEqual(['../../cli/main.js', './y.js', '../z.js']);
   });
