@@ -3,7 +3,7 @@
 // (embedded DuckDB by default, Trino with --engine trino).
 import { join, relative, resolve } from 'node:path';
 import { type Artifact, CompileCache, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { type DesiredState, type Executor, ExecutorSettingsError, type PhaseSpec, type QueueOptions, type SqlEngine, type State, desiredState, executorsFor, missingExecutors, openEngine, openState, pipelineExecutorsFromEnv, redactUrl, transformOutputDiagnostics } from '../reconciler/index.js';
+import { type DesiredState, type Executor, ExecutorSettingsError, type PhaseSpec, type QueueOptions, type SqlEngine, type State, desiredState, executorsFor, ENGINE_IDS, isEngineId, missingExecutors, openEngine, openState, pipelineExecutorsFromEnv, redactUrl, transformOutputDiagnostics } from '../reconciler/index.js';
 import { type Diagnostic, analyze, hasErrors, sortDiagnostics } from '../spec/index.js';
 import { type Io, ProblemError, UsageError, displayPathFor, styles } from './cli-context.js';
 import { formatText, summaryLine } from './format-diagnostics.js';
@@ -72,7 +72,7 @@ export function assertExecutors(session: Session, phases: readonly PhaseSpec[]):
 /** Compiles first: with errors, prints them and returns undefined (nothing is opened). */
 export async function openSession(io: Io, values: SessionValues, dir: string | undefined): Promise<Session | undefined> {
   const engineId = values.engine ?? 'duckdb';
-  if (engineId !== 'duckdb' && engineId !== 'trino') throw new UsageError(`--engine must be duckdb or trino (got "${engineId}")`);
+  if (!isEngineId(engineId)) throw new UsageError(`--engine must be ${ENGINE_IDS.join(' or ')} (got "${engineId}")`);
   const trinoUrl = values['trino-url'] ?? io.env.LAKESPEC_TRINO_URL;
   if (engineId === 'trino' && !trinoUrl) throw new UsageError('--engine trino needs --trino-url http://host:port (or LAKESPEC_TRINO_URL)');
   const sha = values['git-sha'];

@@ -1,5 +1,6 @@
 // Public surface of the compiler: pure compile(), the IR, backends and artifact manifests.
-export { compile, emitAll, createBackend, CompileCache, ALL_BACKENDS, UNKNOWN_SHA, type CompileOptions, type CompileResult } from './compile.js';
+export { compile, emitAll, CompileCache, UNKNOWN_SHA, type CompileOptions, type CompileResult } from './compile.js';
+export { ALL_BACKENDS, BACKENDS, createBackend, isBackendId } from './backends/registry.js';
 export { lower, LowerCache, irJson, type IRProject, type IRTable, type IRPipeline, type IRStep, type IRColumn, type IRCheck, type IRWrite } from './ir.js';
 export { type Backend, type BackendId, type BackendCapabilities, type EmitResult, EmitMemo } from './backend.js';
 export { type Artifact, type ArtifactKind, type Manifest, type ManifestEntry, ManifestMemo, FileMemo, joinedArtifact, buildManifest, manifestJson, MANIFEST_FORMAT } from './artifact.js';

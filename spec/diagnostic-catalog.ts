@@ -54,6 +54,7 @@ export const catalog = {
   LS1323: { severity: 'error', title: 'Ambiguous rename', help: 'renamedFrom names what the dataset or column was called before; that name must no longer exist.' },
   LS1401: { severity: 'error', title: 'Unsupported on backend', help: 'Change the spec or target another engine.' },
   LS1402: { severity: 'warning', title: 'Lossy type mapping', help: 'The target engine has no exact equivalent of this type.' },
+  LS1403: { severity: 'error', title: 'Artifact path clash', help: 'Two names compile to the same file; rename one of them.' },
   LS1501: { severity: 'error', title: 'Invalid repository configuration', help: 'Fix .lakespec.yml; see docs/github-app.md for its fields.' },
   LS1502: { severity: 'error', title: 'Spec folder not found', help: 'Point "specs" in .lakespec.yml at the folder that holds the spec files.' },
 } as const satisfies Record<string, CatalogEntry>;

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type BackendId, ALL_BACKENDS, compile } from '../../compiler/index.js';
+import { type BackendId, ALL_BACKENDS, compile, isBackendId } from '../../compiler/index.js';
 import { hasErrors, sortDiagnostics } from '../../spec/index.js';
 import { EXIT, type Io, UsageError, displayPathFor, parse, styles } from '../cli-context.js';
 import { formatJson, formatText, summaryLine } from '../format-diagnostics.js';
@@ -41,7 +41,7 @@ export function compileCommand(argv: string[], io: Io): number {
   if (!values.out) throw new UsageError('--out DIR is required');
   if (statSync(resolve(io.cwd, values.out), { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`--out ${values.out} is a file; name a folder (new, empty, or an earlier lakespec output)`);
   const backends = values.backend ? values.backend.split(',').map((b) => b.trim()).filter(Boolean) : [...ALL_BACKENDS];
-  for (const b of backends) if (!(ALL_BACKENDS as readonly string[]).includes(b)) throw new UsageError(`unknown backend "${b}"; choose from ${ALL_BACKENDS.join(', ')}`);
+  for (const b of backends) if (!isBackendId(b)) throw new UsageError(`unknown backend "${b}"; choose from ${ALL_BACKENDS.join(', ')}`);
   const sha = values['git-sha'];
   if (sha !== undefined && !/^[0-9a-f]{7,64}$/.test(sha)) throw new UsageError('--git-sha must be a hexadecimal commit id');
   const project = loadProject(io.cwd, positionals[0]);

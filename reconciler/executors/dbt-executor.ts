@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { ExecutionError, type Executor, type PhaseContext, type PhaseLineage } from './executor.js';
+import { ExecutionError, type Executor, type PhaseContext, type PhaseLineage } from '../runs/executor.js';
 
 export interface DbtBuildInput {
   kind: 'dbt-build';

@@ -9,7 +9,7 @@ import type { SqlEngine } from '../engines/sql-engine.js';
 import { readCsv } from './csv-rows.js';
 import { readFileRows } from './file-rows.js';
 import { loadFileAsParquet } from './parquet-load.js';
-import { ExecutionError } from './executor.js';
+import { ExecutionError } from '../runs/executor.js';
 
 export type ExtractAction = Extract<PlanAction, { kind: 'extract' }>;
 

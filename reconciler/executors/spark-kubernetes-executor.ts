@@ -11,7 +11,7 @@
 // Spark phase first runs, not by every command that imports the reconciler.
 import type { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
-import { ExecutionError, type Executor, type PhaseContext } from './executor.js';
+import { ExecutionError, type Executor, type PhaseContext } from '../runs/executor.js';
 import { type SparkApplicationManifest, type SparkJobInput, withConfOverrides } from './spark-local-executor.js';
 
 const GROUP = 'sparkoperator.k8s.io';

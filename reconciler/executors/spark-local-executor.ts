@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecutionError, type Executor, type PhaseContext, type PhaseLineage } from './executor.js';
+import { ExecutionError, type Executor, type PhaseContext, type PhaseLineage } from '../runs/executor.js';
 
 export interface SparkJobInput {
   kind: 'spark-job';

@@ -6,7 +6,7 @@
 import type { PlanStep } from '../../compiler/index.js';
 import { parseSqlType, type SqlType } from '../../spec/index.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
-import { ExecutionError, type Executor, LeaseLostError, type PhaseContext, type PhaseLineage } from './executor.js';
+import { ExecutionError, type Executor, LeaseLostError, type PhaseContext, type PhaseLineage } from '../runs/executor.js';
 import { runExtract } from './extract.js';
 import { rowExpression, rowsHash } from './table-hash.js';
 

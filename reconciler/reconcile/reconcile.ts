@@ -5,10 +5,10 @@
 import type { Artifact, IRProject } from '../../compiler/index.js';
 import { ApplyBlockedError, ApplyFailedError, ApplyLockedError, applyPlan } from '../apply/apply-plan.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
-import type { Executor } from '../executors/executor.js';
+import type { Executor } from '../runs/executor.js';
 import { missingExecutors } from '../executors/pipeline-executors.js';
 import { type DesiredState, desiredState } from '../plan/catalog-state.js';
-import { planProject } from '../plan/plan-project.js';
+import { planProject } from './plan-project.js';
 import type { Plan } from '../plan/planner.js';
 import { affectedPipelines, runPhases } from '../run-phases.js';
 import type { RunQueue } from '../runs/run-queue.js';

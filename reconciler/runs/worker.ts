@@ -3,7 +3,7 @@
 // aborts the executor and drops its result: another worker owns the phase now.
 import { hostname } from 'node:os';
 import { type LineageRun, type LineageSink, runEvent } from '../lineage/openlineage.js';
-import { ExecutionError, type Executor, LeaseLostError, type PhaseContext, type PhaseLineage } from '../executors/executor.js';
+import { ExecutionError, type Executor, LeaseLostError, type PhaseContext, type PhaseLineage } from './executor.js';
 import { StoreError, isTransientDbError } from '../state/db.js';
 import { type RunQueue, WAKE_CHANNEL } from './run-queue.js';
 import type { Claim } from './run-types.js';

@@ -3,8 +3,8 @@
 import type { IRProject } from '../../compiler/index.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
 import type { CatalogStore } from '../state/catalog-store.js';
-import type { CatalogState, DesiredState } from './catalog-state.js';
-import { type Plan, plan } from './planner.js';
+import type { CatalogState, DesiredState } from '../plan/catalog-state.js';
+import { type Plan, plan } from '../plan/planner.js';
 
 export async function planProject(
   store: CatalogStore,
