@@ -13,7 +13,7 @@ export * from './runs/run-types.js';
 export { Worker, retryDb, sleep } from './runs/worker.js';
 export { driveRun } from './runs/drive-run.js';
 export { desiredState, tableState, qualified, type DesiredState, type CatalogState, type TableState, type LiveTable } from './plan/catalog-state.js';
-export { plan, planAction, type Plan, type Stage, type StageKind, type PlanOptions } from './plan/planner.js';
+export { plan, changeKind, stageColumn, stageTable, type ChangeKind, type Plan, type Stage, type StageKind, type PlanOptions } from './plan/planner.js';
 export { planProject } from './reconcile/plan-project.js';
 export { formatPlan, summaryLine as planSummaryLine, stageSymbol } from './plan/plan-format.js';
 export { detectDrift, formatDrift, type Drift } from './plan/drift.js';

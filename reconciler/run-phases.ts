@@ -8,7 +8,7 @@ import { formatSqlType } from '../spec/index.js';
 import type { DbtBuildInput } from './executors/dbt-executor.js';
 import type { SparkApplicationManifest, SparkJobInput } from './executors/spark-local-executor.js';
 import type { SqlStepInput } from './executors/sql-step-executor.js';
-import type { Plan } from './plan/planner.js';
+import { type Plan, stageTable } from './plan/planner.js';
 import type { PhaseSpec } from './runs/run-types.js';
 
 export function pipelinePlans(artifacts: readonly Artifact[], engine: string): Map<string, PipelinePlan> {
@@ -21,7 +21,7 @@ export function affectedPipelines(plan: Plan, ir: IRProject): string[] {
   const producer = new Map(ir.tables.filter((t) => t.producer).map((t) => [t.name, t.producer!.pipeline]));
   for (const s of plan.stages) {
     if (s.kind === 'create_pipeline' || s.kind === 'replace_pipeline') direct.add(s.target);
-    else if (s.table && producer.has(s.target)) direct.add(producer.get(s.target)!);
+    else if (stageTable(s) && producer.has(s.target)) direct.add(producer.get(s.target)!);
   }
   return withDownstream(ir, direct);
 }

@@ -5,7 +5,7 @@
 import type { IRProject } from '../../compiler/index.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
 import type { CatalogState, DesiredState } from '../plan/catalog-state.js';
-import type { Plan, Stage } from '../plan/planner.js';
+import { type Plan, type Stage, stageTable } from '../plan/planner.js';
 import type { CatalogStore } from '../state/catalog-store.js';
 import { StoreError } from '../state/db.js';
 import { stageStatements } from './stage-sql.js';
@@ -60,7 +60,7 @@ export async function applyPlan(store: CatalogStore, engine: SqlEngine, input: A
   if (plan.blocked) throw new ApplyBlockedError(plan);
   const tablesByName = new Map(ir.tables.map((t) => [t.name, t]));
   const appliedByName = new Map(applied.tables.map((t) => [t.name, t]));
-  const touched = plan.stages.filter((s) => s.table).map((s) => s.table!);
+  const touched = plan.stages.flatMap((s) => stageTable(s) ?? []);
   const lockSeconds = input.lockSeconds ?? LOCK_SECONDS;
   try {
     await store.lockTables(ir.workspace, ir.environment, touched, input.holder, lockSeconds);

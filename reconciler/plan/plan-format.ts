@@ -1,7 +1,7 @@
 // `lakespec plan` output, read like `terraform plan`: a symbol per stage, destructive
 // stages flagged with how to allow them, and a one-line summary.
 import type { Plan, Stage } from './planner.js';
-import { planAction } from './planner.js';
+import { changeKind } from './planner.js';
 
 export interface PlanStyle {
   green(s: string): string;
@@ -14,7 +14,7 @@ export interface PlanStyle {
 const plain: PlanStyle = { green: (s) => s, yellow: (s) => s, red: (s) => s, bold: (s) => s, dim: (s) => s };
 
 export function stageSymbol(s: Stage): string {
-  switch (planAction(s.kind)) {
+  switch (changeKind(s.kind)) {
     case 'create':
       return '+';
     case 'alter':

@@ -30,19 +30,9 @@ export type StageKind =
   | 'drop_column'
   | 'drop_table';
 
-export interface Stage {
-  kind: StageKind;
+interface StageBase {
   /** Logical name of the dataset, pipeline or connection (the physical schema for create_schema). */
   target: string;
-  /** Fully qualified physical table, for table stages. */
-  table?: string;
-  column?: string;
-  from?: string;
-  to?: string;
-  /** For rename_table and copy_table: the logical name the dataset had before. */
-  renamedFrom?: string;
-  /** For change_properties: which properties change (owner, description, tags, layer, storage). */
-  properties?: string[];
   detail: string;
   destructive: boolean;
   /** For destructive stages: whether an allowance covers it, and which. */
@@ -50,7 +40,47 @@ export interface Stage {
   allowedBy?: string;
 }
 
-export type PlanAction = 'create' | 'alter' | 'drop' | 'replace';
+/** A stage on a table: `table` is its fully qualified physical name. */
+interface TableStage<K extends StageKind> extends StageBase {
+  kind: K;
+  table: string;
+}
+
+interface ColumnStage<K extends StageKind> extends TableStage<K> {
+  column: string;
+}
+
+/** The physical table a stage works on, if it works on one. */
+export function stageTable(s: Stage): string | undefined {
+  return 'table' in s ? s.table : undefined;
+}
+
+/** The column a stage works on, if it works on one. */
+export function stageColumn(s: Stage): string | undefined {
+  return 'column' in s ? s.column : undefined;
+}
+
+/**
+ * One step of a plan. Each kind carries what carrying it out needs, so the applier, the
+ * plan's text and the check run read fields, never the detail text.
+ */
+export type Stage =
+  | (StageBase & { kind: 'create_schema' })
+  | TableStage<'create_table' | 'adopt_table' | 'drop_table'>
+  /** `renamedFrom`: the logical name the dataset had before; `from` → `to`: its physical names. */
+  | (TableStage<'rename_table' | 'copy_table'> & { renamedFrom: string; from: string; to: string })
+  | (ColumnStage<'rename_column'> & { from: string; to: string })
+  | (ColumnStage<'add_column'> & { to: string })
+  | (ColumnStage<'widen_type' | 'narrow_type'> & { from: string; to: string })
+  | ColumnStage<'relax_not_null' | 'require_not_null'>
+  | (ColumnStage<'drop_column'> & { from: string })
+  | (TableStage<'change_primary_key' | 'change_partitioning'> & { from: string; to: string })
+  /** Which properties change (owner, description, tags, layer, storage). */
+  | (TableStage<'change_properties'> & { properties: string[] })
+  | (StageBase & { kind: 'create_pipeline' | 'replace_pipeline' | 'drop_pipeline' | 'create_connection' | 'update_connection' | 'drop_connection' });
+
+/** What a stage does to its object, for the plan's summary and signs (+ ~ - ±). */
+export type ChangeKind = 'create' | 'alter' | 'drop' | 'replace';
 
 export interface Plan {
   format: 'lakespec.dev/plan/v1';
@@ -59,7 +89,7 @@ export interface Plan {
   gitSha: string;
   specHash: string;
   stages: Stage[];
-  summary: Record<PlanAction, number> & { destructive: number; blocked: number };
+  summary: Record<ChangeKind, number> & { destructive: number; blocked: number };
   /** True when a destructive stage is not allowed: apply refuses the whole plan. */
   blocked: boolean;
 }
@@ -72,7 +102,7 @@ export interface PlanOptions {
   live?: readonly LiveTable[];
 }
 
-const ACTION: Record<StageKind, PlanAction> = {
+const CHANGE: Record<StageKind, ChangeKind> = {
   create_schema: 'create',
   create_table: 'create',
   rename_table: 'alter',
@@ -97,8 +127,8 @@ const ACTION: Record<StageKind, PlanAction> = {
   drop_table: 'drop',
 };
 
-export function planAction(kind: StageKind): PlanAction {
-  return ACTION[kind];
+export function changeKind(kind: StageKind): ChangeKind {
+  return CHANGE[kind];
 }
 
 export function plan(desired: DesiredState, applied: CatalogState, options: PlanOptions = {}): Plan {
@@ -161,7 +191,7 @@ export function plan(desired: DesiredState, applied: CatalogState, options: Plan
   for (const s of stages) {
     if (!s.destructive) continue;
     const change = destructiveChange(s.kind);
-    const by = (options.allowances ?? []).find((a) => a.dataset === s.target && change !== undefined && a.changes.includes(change) && (!a.columns || s.column === undefined || a.columns.includes(s.column)));
+    const by = (options.allowances ?? []).find((a) => a.dataset === s.target && change !== undefined && a.changes.includes(change) && (!a.columns || stageColumn(s) === undefined || a.columns.includes(stageColumn(s)!)));
     if (by) {
       s.allowed = true;
       s.allowedBy = `Workspace allowDestructive (${by.reason})`;
@@ -177,7 +207,7 @@ export function plan(desired: DesiredState, applied: CatalogState, options: Plan
 
   const summary = { create: 0, alter: 0, drop: 0, replace: 0, destructive: 0, blocked: 0 };
   for (const s of ordered) {
-    summary[ACTION[s.kind]]++;
+    summary[CHANGE[s.kind]]++;
     if (s.destructive) summary.destructive++;
     if (s.destructive && !s.allowed) summary.blocked++;
   }

@@ -28,6 +28,7 @@ import {
   plan,
   runExtract,
   runPhases,
+  stageColumn,
 } from '../../reconciler/index.js';
 import { readSpecFiles } from '../../spec/index.js';
 import { useTrino } from '../harness/trino-suite.js';
@@ -119,7 +120,7 @@ describe('reconciler on Trino + Iceberg with PostgreSQL state', () => {
       const desired = desiredState(r.ir!);
       const applied = await t.store.applied('finance', 'dev');
       const p = plan(desired, applied, { live: await engine.liveTables(['dev_lakehouse']) });
-      expect(p.stages.map((s) => `${s.kind}:${s.target}${s.column ? '.' + s.column : ''}`)).toEqual(['add_column:partners.segment', 'replace_pipeline:sales_silver']);
+      expect(p.stages.map((s) => `${s.kind}:${s.target}${stageColumn(s) ? '.' + stageColumn(s) : ''}`)).toEqual(['add_column:partners.segment', 'replace_pipeline:sales_silver']);
       await applyPlan(t.store, engine, { ir: r.ir!, desired, applied, plan: p, manifestHash: r.manifest!.setHash, requester: 'tests', holder: 'tests' });
       const live = await engine.liveTables(['dev_lakehouse']);
       expect(live.find((x) => x.physical.table === 'partners')!.columns.map((c) => c.name)).toContain('segment');

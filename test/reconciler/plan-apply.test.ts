@@ -16,6 +16,7 @@ import {
   openPglite,
   plan,
   sleep,
+  stageColumn,
 } from '../../reconciler/index.js';
 import type { SourceFile } from '../../spec/index.js';
 import { ORDERS, PIPELINE, WORKSPACE, project } from '../helpers/specs.js';
@@ -30,7 +31,7 @@ function build(files: SourceFile[], sha = 'a'.repeat(40)) {
 
 const v1 = () => build(project());
 const withOrders = (spec: string, extra: Record<string, string> = {}) => build(project({ 'datasets/orders.yaml': spec, ...extra }));
-const kinds = (p: ReturnType<typeof plan>) => p.stages.map((s) => `${s.kind}${s.column ? ':' + s.column : ''}${s.destructive ? (s.allowed ? ' (allowed)' : ' (blocked)') : ''}`);
+const kinds = (p: ReturnType<typeof plan>) => p.stages.map((s) => `${s.kind}${stageColumn(s) ? ':' + stageColumn(s) : ''}${s.destructive ? (s.allowed ? ' (allowed)' : ' (blocked)') : ''}`);
 
 describe('planner', () => {
   it('creates everything on an empty environment, then has nothing to do', () => {
