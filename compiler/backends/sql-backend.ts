@@ -70,16 +70,18 @@ export abstract class SqlBackend<D extends SqlDialect> implements Backend {
     for (const p of ir.pipelines) {
       if (!this.runsPipeline(p)) continue;
       // The tables the plan reads: its targets, the parents their checks join to, and what transforms read.
-      const deps: unknown[] = [ir.workspace, ir.environment];
+      const read: (IRTable | undefined)[] = [];
       for (const s of p.steps) {
         const target = tables.get(s.target);
-        deps.push(target);
-        for (const c of target?.checks ?? []) if (c.type === 'relationships') deps.push(tables.get(c.to));
-        if (s.kind === 'transform') for (const r of s.reads) deps.push(tables.get(r));
+        read.push(target);
+        for (const c of target?.checks ?? []) if (c.type === 'relationships') read.push(tables.get(c.to));
+        if (s.kind === 'transform') for (const r of s.reads) read.push(tables.get(r));
       }
+      // The plan depends on the project's names and, by identity, on each table it reads.
+      const deps: unknown[] = [ir.workspace, ir.environment, ...read];
       const made = memo.pipelines.get(p, deps, () => {
         const touched = new Map<string, IRTable>();
-        for (const t of deps.slice(2)) if (t) touched.set((t as IRTable).name, t as IRTable);
+        for (const t of read) if (t) touched.set(t.name, t);
         // Rendered now to be hashed, then again whenever read: only the pipeline, its
         // tables and the two digests are kept (see regeneratedArtifact).
         const render = () => {
