@@ -3,6 +3,7 @@
 // viewer < operator < admin; a principal may be limited to one workspace.
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { credentials } from '../state/credentials.js';
 import type { Db } from '../state/db.js';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -51,30 +52,23 @@ export class Auth {
 
   async createUser(username: string, password: string, role: Role, workspace: string | null = null): Promise<string> {
     if (password.length < 12) throw new Error('passwords need at least 12 characters');
-    if (workspace) await this.db.query('INSERT INTO workspaces (id) VALUES ($1) ON CONFLICT DO NOTHING', [workspace]);
-    const r = await this.db.query<{ id: string }>('INSERT INTO users (username, password_hash, role, workspace_id) VALUES ($1, $2, $3, $4) RETURNING id', [username, await hashPassword(password), role, workspace]);
-    return r.rows[0]!.id;
+    return credentials.addUser(this.db, { username, passwordHash: await hashPassword(password), role, workspace });
   }
 
   /** Returns the token once; only its hash is stored. */
   async createToken(name: string, role: Role, options: { workspace?: string | null; userId?: string; expiresInSeconds?: number } = {}): Promise<{ id: string; token: string }> {
     const token = `lks_${randomBytes(32).toString('base64url')}`;
-    if (options.workspace) await this.db.query('INSERT INTO workspaces (id) VALUES ($1) ON CONFLICT DO NOTHING', [options.workspace]);
-    const r = await this.db.query<{ id: string }>(
-      `INSERT INTO api_tokens (name, token_hash, role, workspace_id, user_id, expires_at)
-       VALUES ($1, $2, $3, $4, $5, CASE WHEN $6::integer IS NULL THEN NULL ELSE now() + make_interval(secs => $6::integer) END) RETURNING id`,
-      [name, tokenHash(token), role, options.workspace ?? null, options.userId ?? null, options.expiresInSeconds ?? null],
-    );
-    return { id: r.rows[0]!.id, token };
+    const id = await credentials.addToken(this.db, { name, tokenHash: tokenHash(token), role, workspace: options.workspace ?? null, userId: options.userId ?? null, expiresInSeconds: options.expiresInSeconds ?? null });
+    return { id, token };
   }
 
   /** How many tokens and users exist (a server with none cannot be used yet). */
   async credentialCount(): Promise<number> {
-    return (await this.db.query<{ n: number }>('SELECT (SELECT count(*) FROM api_tokens)::integer + (SELECT count(*) FROM users)::integer AS n')).rows[0]!.n;
+    return credentials.count(this.db);
   }
 
   async revokeToken(id: string): Promise<boolean> {
-    return (await this.db.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id])).rowCount > 0;
+    return credentials.revokeToken(this.db, id);
   }
 
   /** The principal behind an Authorization header, or undefined (expired, revoked, wrong, missing). */
@@ -83,26 +77,22 @@ export class Auth {
     const [scheme, value] = header.split(' ', 2);
     if (!value) return undefined;
     if (scheme?.toLowerCase() === 'bearer') {
-      const r = await this.db.query<{ id: string; name: string; role: Role; workspace_id: string | null }>(
-        `SELECT id, name, role, workspace_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-        [tokenHash(value)],
-      );
-      const t = r.rows[0];
-      return t ? { kind: 'token', id: t.id, name: `token:${t.name}`, role: t.role, workspace: t.workspace_id } : undefined;
+      const t = await credentials.tokenByHash(this.db, tokenHash(value));
+      return t ? { kind: 'token', id: t.id, name: `token:${t.name}`, role: t.role as Role, workspace: t.workspace_id } : undefined;
     }
     if (scheme?.toLowerCase() === 'basic') {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const i = decoded.indexOf(':');
       if (i < 0) return undefined;
       const [username, password] = [decoded.slice(0, i), decoded.slice(i + 1)];
-      const u = (await this.db.query<{ id: string; username: string; password_hash: string; role: Role; workspace_id: string | null; disabled: boolean }>('SELECT id, username, password_hash, role, workspace_id, disabled FROM users WHERE username = $1', [username])).rows[0];
+      const u = await credentials.userByName(this.db, username);
       if (!u) {
         this.dummy ??= hashPassword('not-a-real-password');
         await verifyPassword(password, await this.dummy);
         return undefined;
       }
       if (u.disabled || !(await verifyPassword(password, u.password_hash))) return undefined;
-      return { kind: 'user', id: u.id, name: `user:${u.username}`, role: u.role, workspace: u.workspace_id };
+      return { kind: 'user', id: u.id, name: `user:${u.username}`, role: u.role as Role, workspace: u.workspace_id };
     }
     return undefined;
   }

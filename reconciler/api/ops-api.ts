@@ -9,6 +9,7 @@ import { isUuid } from '../runs/run-queue.js';
 import { isLifecycleEvent } from '../runs/run-types.js';
 import type { ScopedState, State } from '../open-state.js';
 import { StoreError } from '../state/db.js';
+import { opsReads } from '../state/ops-reads.js';
 import { type Auth, type Principal, type Role, ROLES, roleAtLeast } from './auth.js';
 import { readBoundedBody } from './bounded-body.js';
 import { DenialAudit } from './denial-audit.js';
@@ -116,7 +117,7 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
     return run;
   };
   const visiblePhase = async (s: ScopedState, p: Principal, id: string) => {
-    const r = isUuid(id) ? (await s.db.query<{ run_id: string; workspace_id: string }>('SELECT run_id, workspace_id FROM phases WHERE id = $1', [id])).rows[0] : undefined;
+    const r = isUuid(id) ? await opsReads.phaseOwner(s.db, id) : undefined;
     if (!r || (p.workspace !== null && r.workspace_id !== p.workspace)) throw new HttpError(404, `no phase ${id}`);
     return r;
   };
@@ -163,7 +164,7 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   // Open endpoints ---------------------------------------------------------------------------
   open('get', '/healthz', 'liveness and state store reachability', async (c) => {
     try {
-      await o.state.db.query('SELECT 1');
+      await opsReads.ping(o.state.db);
       return c.json({ status: 'ok' });
     } catch {
       return c.json({ status: 'unavailable', reason: 'state store unreachable' }, 503);
@@ -298,37 +299,34 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
   route('get', '/api/v1/artifacts/:sha256', 'viewer', 'an artifact\'s bytes', async (c, p, s) => {
     const sha = param(c, 'sha256');
     if (!/^[0-9a-f]{64}$/.test(sha)) throw new HttpError(400, 'not a sha256 digest');
-    const link = (await s.db.query<{ media_type: string }>(`SELECT a.media_type FROM artifacts a JOIN run_artifacts ra USING (sha256) WHERE a.sha256 = $1 AND ($2::text IS NULL OR ra.workspace_id = $2) LIMIT 1`, [sha, p.workspace])).rows[0];
-    const bytes = link ? await o.state.artifacts.get(sha) : undefined;
-    if (!link || !bytes) throw new HttpError(404, `no artifact ${sha}`);
-    return c.body(Buffer.from(bytes), 200, { 'Content-Type': link.media_type, ETag: `"${sha}"`, 'Cache-Control': 'public, max-age=31536000, immutable' });
+    const mediaType = await opsReads.artifactMediaType(s.db, sha, p.workspace);
+    const bytes = mediaType ? await o.state.artifacts.get(sha) : undefined;
+    if (!mediaType || !bytes) throw new HttpError(404, `no artifact ${sha}`);
+    return c.body(Buffer.from(bytes), 200, { 'Content-Type': mediaType, ETag: `"${sha}"`, 'Cache-Control': 'public, max-age=31536000, immutable' });
   });
   route('get', '/api/v1/deployments', 'viewer', 'deployments (newest first)', async (c, p, s) => {
     return c.json({ deployments: await s.catalog.deployments(scopeWorkspace(p, c.req.query('workspace')), Math.min(1000, Number(c.req.query('limit') ?? 50) || 50)) });
   });
   route('get', '/api/v1/deployments/:id/plan', 'viewer', 'the plan (stages) a deployment applied', async (c, p, s) => {
     const id = param(c, 'id');
-    const d = isUuid(id) ? (await s.db.query<{ workspace_id: string; stages: unknown; status: string; git_sha: string; environment: string }>('SELECT workspace_id, stages, status, git_sha, environment FROM deployments WHERE id = $1', [id])).rows[0] : undefined;
+    const d = isUuid(id) ? await opsReads.deployment(s.db, id) : undefined;
     if (!d || (p.workspace !== null && d.workspace_id !== p.workspace)) throw new HttpError(404, `no deployment ${id}`);
     return c.json({ deployment: id, workspace: d.workspace_id, environment: d.environment, git_sha: d.git_sha, status: d.status, stages: d.stages });
   });
   route('get', '/api/v1/workspaces', 'viewer', 'workspaces', async (c, p, s) => {
-    const rows = (await s.db.query<{ id: string; created_at: Date }>('SELECT id, created_at FROM workspaces WHERE ($1::text IS NULL OR id = $1) ORDER BY id', [p.workspace])).rows;
-    return c.json({ workspaces: rows });
+    return c.json({ workspaces: await opsReads.workspaces(s.db, p.workspace) });
   });
   route('get', '/api/v1/datasets', 'viewer', 'the dataset catalog as applied', async (c, p, s) => {
     const ws = scopeWorkspace(p, c.req.query('workspace'));
-    const rows = (await s.db.query(`SELECT workspace_id, environment, name, physical_name, owner, layer, format, location, tags, schema, fingerprint, updated_at FROM datasets WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR environment = $2) ORDER BY workspace_id, environment, name`, [ws ?? null, c.req.query('environment') ?? null])).rows;
-    return c.json({ datasets: rows });
+    return c.json({ datasets: await opsReads.datasets(s.db, ws ?? null, c.req.query('environment') ?? null) });
   });
   route('get', '/api/v1/connections', 'viewer', 'connections (secret references only)', async (c, p, s) => {
     const ws = scopeWorkspace(p, c.req.query('workspace'));
-    const rows = (await s.db.query(`SELECT workspace_id, environment, name, type, config, secret_refs, updated_at FROM connections WHERE ($1::text IS NULL OR workspace_id = $1) ORDER BY workspace_id, environment, name`, [ws ?? null])).rows;
-    return c.json({ connections: rows });
+    return c.json({ connections: await opsReads.connections(s.db, ws ?? null) });
   });
   route('post', '/api/v1/connections/:workspace/:environment/:name/test', 'operator', 'test a connection with its secrets resolved here', async (c, p, s) => {
     const ws = scopeWorkspace(p, param(c, 'workspace'))!;
-    const row = (await s.db.query<{ type: string; config: Record<string, unknown> }>('SELECT type, config FROM connections WHERE workspace_id = $1 AND environment = $2 AND name = $3', [ws, param(c, 'environment'), param(c, 'name')])).rows[0];
+    const row = await opsReads.connection(s.db, ws, param(c, 'environment'), param(c, 'name'));
     if (!row) throw new HttpError(404, `no connection ${param(c, 'name')} in ${ws}/${param(c, 'environment')}`);
     const result = await testConnection(row.type, row.config, o.env ?? process.env);
     await audit(p, ws, 'connection.test', `${ws}/${param(c, 'environment')}/${param(c, 'name')}`, { ok: result.ok });
@@ -337,8 +335,7 @@ export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteD
 
   // Administration ------------------------------------------------------------------------------------
   route('get', '/api/v1/audit', 'admin', 'the audit log of the credential\'s workspace (all, for one not limited to a workspace), newest first', async (c, _p, s) => {
-    const rows = (await s.db.query(`SELECT seq::text AS seq, at, actor, workspace_id, action, target, details FROM audit_log ORDER BY audit_log.seq DESC LIMIT $1`, [Math.min(1000, Number(c.req.query('limit') ?? 100) || 100)])).rows;
-    return c.json({ audit: rows });
+    return c.json({ audit: await opsReads.audit(s.db, Math.min(1000, Number(c.req.query('limit') ?? 100) || 100)) });
   });
   route('post', '/api/v1/tokens', 'admin', 'create an API token (returned once)', async (c, p) => {
     const b = await body<{ name?: string; role?: Role; workspace?: string | null; expires_in_seconds?: number }>(c);

@@ -65,6 +65,20 @@ describe('layering', () => {
     expect(sql).toEqual([]);
   });
 
+  it('in the reconciler, state-store statements are in reconciler/state/ (RunQueue is still the one exception)', () => {
+    const outside = sources(join(ROOT, 'reconciler'))
+      .filter((f) => !relative(ROOT, f).startsWith(join('reconciler', 'state') + sep) && relative(ROOT, f) !== join('reconciler', 'runs', 'run-queue.ts'))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ line, at: `${relative(ROOT, file)}:${i + 1}` }))
+          // The state store's handles are db, tx and q; engines and source connections use their own clients.
+          .filter((l) => /\b(db|tx|q)\.query\s*(<|\()/.test(l.line))
+          .map((l) => l.at),
+      );
+    expect(outside).toEqual([]);
+  });
+
   it('the check sees a violation when there is one', () => {
     expect(importsOf("import { x } from '../../cli/main.js';\nexport { y } from './y.js';\nconst m = await import('../z.js');")).toEqual(['../../cli/main.js', './y.js', '../z.js']);
   });
