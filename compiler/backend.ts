@@ -1,7 +1,8 @@
 // The plug-in interface every target implements. A backend turns the IR into artifacts;
 // what it cannot express it reports as a diagnostic, never by throwing.
 import { type Diagnostic, Memo } from '../spec/index.js';
-import { type Artifact, FileMemo } from './artifact.js';
+import type { Artifact } from './artifact.js';
+import { FileMemo } from './file-memo.js';
 import type { IRProject } from './ir.js';
 
 export type BackendId = 'trino' | 'duckdb' | 'spark' | 'dbt';

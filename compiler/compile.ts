@@ -1,7 +1,9 @@
 // compile(): spec files + options in, { artifacts, diagnostics } out. Pure — no file,
 // clock or network access — so the same inputs always give byte-identical artifacts.
 import { type Diagnostic, ParseCache, ResolveCache, type SourceFile, analyze, byString, diagnostic, hasErrors, sortDiagnostics } from '../spec/index.js';
-import { type Artifact, FileMemo, type Manifest, ManifestMemo, buildManifest, joinedArtifact, manifestJsonParts } from './artifact.js';
+import { type Artifact, joinedArtifact } from './artifact.js';
+import { FileMemo } from './file-memo.js';
+import { type Manifest, ManifestMemo, buildManifest, manifestJsonParts } from './manifest.js';
 import { type BackendId, EmitMemo } from './backend.js';
 import { GraphMemo, buildGraph, graphJsonParts } from './graph-export.js';
 import { type IRProject, LowerCache, irJsonParts, lower } from './ir.js';

@@ -3,7 +3,9 @@ export { compile, emitAll, CompileCache, UNKNOWN_SHA, type CompileOptions, type 
 export { ALL_BACKENDS, BACKENDS, createBackend, isBackendId } from './backends/registry.js';
 export { lower, LowerCache, irJson, type IRProject, type IRTable, type IRPipeline, type IRStep, type IRColumn, type IRCheck, type IRWrite } from './ir.js';
 export { type Backend, type BackendId, type BackendCapabilities, type EmitResult, EmitMemo } from './backend.js';
-export { type Artifact, type ArtifactKind, type Manifest, type ManifestEntry, ManifestMemo, FileMemo, joinedArtifact, buildManifest, manifestJson, MANIFEST_FORMAT } from './artifact.js';
+export { type Artifact, type ArtifactKind, joinedArtifact } from './artifact.js';
+export { FileMemo } from './file-memo.js';
+export { type Manifest, type ManifestEntry, ManifestMemo, buildManifest, manifestJson, MANIFEST_FORMAT } from './manifest.js';
 export { buildGraph, graphJson, graphMermaid, graphDot, type DependencyGraph } from './graph-export.js';
 export { type PipelinePlan, type PlanAction, type PlanStep, type LineRange, PIPELINE_PLAN_FORMAT, readPipelinePlan } from './pipeline-plan.js';
 export { readPipelinePlans } from './read-pipeline-plans.js';
