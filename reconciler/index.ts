@@ -8,8 +8,9 @@ export { CatalogStore, type Deployment, secretRefs } from './state/catalog-store
 export { openState, redactUrl, type ScopedState, type State, type StateOptions } from './open-state.js';
 export { ALL_WORKSPACES, ScopedDb } from './state/scoped-db.js';
 export { type ArtifactStore, LocalArtifactStore, digest } from './artifacts/artifact-store.js';
-export { RunQueue, type QueueOptions, isUuid } from './runs/run-queue.js';
-export * from './runs/run-types.js';
+export { RunQueue, type QueueOptions } from './state/run-queue.js';
+export { type RunArtifact, type RunFilter, isUuid, runReads } from './state/run-reads.js';
+export * from './state/run-types.js';
 export { Worker, retryDb, sleep } from './runs/worker.js';
 export { driveRun } from './runs/drive-run.js';
 export { desiredState, tableState, qualified, type DesiredState, type CatalogState, type TableState, type LiveTable } from './plan/catalog-state.js';

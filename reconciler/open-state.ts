@@ -2,7 +2,7 @@
 // (the embedded default), migrated to the current schema, with the artifact folder beside.
 import { join } from 'node:path';
 import { type ArtifactStore, LocalArtifactStore } from './artifacts/artifact-store.js';
-import { RunQueue, type QueueOptions } from './runs/run-queue.js';
+import { RunQueue, type QueueOptions } from './state/run-queue.js';
 import { CatalogStore } from './state/catalog-store.js';
 import type { Db } from './state/db.js';
 import { migrate } from './state/migrate.js';

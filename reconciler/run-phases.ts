@@ -9,7 +9,7 @@ import type { DbtBuildInput } from './executors/dbt-executor.js';
 import type { SparkApplicationManifest, SparkJobInput } from './executors/spark-local-executor.js';
 import type { SqlStepInput } from './executors/sql-step-executor.js';
 import { type Plan, stageTable } from './plan/planner.js';
-import type { PhaseSpec } from './runs/run-types.js';
+import type { PhaseSpec } from './state/run-types.js';
 
 export function pipelinePlans(artifacts: readonly Artifact[], engine: string): Map<string, PipelinePlan> {
   return new Map(readPipelinePlans(artifacts, engine).map((p) => [p.pipeline, p]));

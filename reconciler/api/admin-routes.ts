@@ -1,5 +1,5 @@
 // Administration: the audit log, API tokens and local users (admin only; every write audited).
-import { isUuid } from '../runs/run-queue.js';
+import { isUuid } from '../state/run-reads.js';
 import { opsReads } from '../state/ops-reads.js';
 import { type Role, ROLES } from './auth.js';
 import { HttpError, type OpsKit } from './ops-kit.js';

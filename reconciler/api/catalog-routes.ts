@@ -1,6 +1,6 @@
 // What is applied, as the caller's workspace sees it: artifacts, deployments and their plans,
 // workspaces, datasets and connections (secret references only), and testing a connection.
-import { isUuid } from '../runs/run-queue.js';
+import { isUuid } from '../state/run-reads.js';
 import { opsReads } from '../state/ops-reads.js';
 import { testConnection } from './connection-test.js';
 import { HttpError, type OpsKit } from './ops-kit.js';

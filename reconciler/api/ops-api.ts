@@ -6,29 +6,22 @@
 // (errors, logging, authentication, the shared checks); the routes are in run-routes.ts,
 // catalog-routes.ts and admin-routes.ts.
 import { Hono, type Context } from 'hono';
-import type { Logger } from 'pino';
-import { isUuid } from '../runs/run-queue.js';
-import type { ScopedState, State } from '../open-state.js';
+import { isUuid } from '../state/run-reads.js';
+import type { ScopedState } from '../open-state.js';
 import { StoreError } from '../state/db.js';
 import { opsReads } from '../state/ops-reads.js';
 import { adminRoutes } from './admin-routes.js';
-import { type Auth, type Principal, type Role, roleAtLeast } from './auth.js';
+import { type Principal, type Role, roleAtLeast } from './auth.js';
 import { readBoundedBody } from './bounded-body.js';
 import { catalogRoutes } from './catalog-routes.js';
 import { DenialAudit } from './denial-audit.js';
 import { renderMetrics } from './metrics.js';
-import { type Env, type Handler, HttpError, type OpsKit } from './ops-kit.js';
+import { type Env, type Handler, HttpError, type OpsApiOptions, type OpsKit } from './ops-kit.js';
+
+export type { OpsApiOptions } from './ops-kit.js';
 import { buildOpenApi, type RouteDoc } from './openapi.js';
 import { runRoutes } from './run-routes.js';
 
-
-export interface OpsApiOptions {
-  state: State;
-  auth: Auth;
-  log: Logger;
-  version: string;
-  env?: NodeJS.ProcessEnv;
-}
 
 
 export function createOpsApi(o: OpsApiOptions): { app: Hono<Env>; routes: RouteDoc[] } {

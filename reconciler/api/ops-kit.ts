@@ -3,10 +3,20 @@
 // a body is read, and the checks every group shares. createOpsApi (ops-api.ts) makes one.
 import type { Context } from 'hono';
 import type { ScopedState } from '../open-state.js';
-import type { Run } from '../runs/run-types.js';
+import type { Run } from '../state/run-types.js';
 import type { Principal, Role } from './auth.js';
-import type { OpsApiOptions } from './ops-api.js';
+import type { Logger } from 'pino';
+import type { State } from '../open-state.js';
+import type { Auth } from './auth.js';
 import type { RouteDoc } from './openapi.js';
+
+export interface OpsApiOptions {
+  state: State;
+  auth: Auth;
+  log: Logger;
+  version: string;
+  env?: NodeJS.ProcessEnv;
+}
 
 export type Env = { Variables: { principal: Principal } };
 /** `s`: the stores as the principal's workspace sees them (row-level security holds on every statement). */

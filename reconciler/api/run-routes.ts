@@ -1,6 +1,6 @@
 // The run contract over HTTP: runs, their phases, claims, heartbeats, events and artifacts.
 // Writes go under the phase's lease (or an admin's audited reason); reads see the caller's workspace.
-import { isLifecycleEvent } from '../runs/run-types.js';
+import { isLifecycleEvent } from '../state/run-types.js';
 import { HttpError, type OpsKit } from './ops-kit.js';
 
 export function runRoutes(k: OpsKit): void {

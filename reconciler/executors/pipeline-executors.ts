@@ -9,7 +9,7 @@ import { DbtExecutor } from './dbt-executor.js';
 import type { Executor } from '../runs/executor.js';
 import { SparkKubernetesExecutor } from './spark-kubernetes-executor.js';
 import { SparkLocalExecutor } from './spark-local-executor.js';
-import type { PhaseSpec } from '../runs/run-types.js';
+import type { PhaseSpec } from '../state/run-types.js';
 import type { SqlEngine } from '../engines/sql-engine.js';
 import { ENGINES, isEngineId } from '../engines/open-engine.js';
 import { SqlStepExecutor } from './sql-step-executor.js';

@@ -11,8 +11,8 @@ import { type DesiredState, desiredState } from '../plan/catalog-state.js';
 import { planProject } from './plan-project.js';
 import type { Plan } from '../plan/planner.js';
 import { affectedPipelines, runPhases } from '../run-phases.js';
-import type { RunQueue } from '../runs/run-queue.js';
-import type { PhaseSpec, Run } from '../runs/run-types.js';
+import type { RunQueue } from '../state/run-queue.js';
+import type { PhaseSpec, Run } from '../state/run-types.js';
 import type { CatalogStore } from '../state/catalog-store.js';
 
 export interface ReconcileInput {

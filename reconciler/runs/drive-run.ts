@@ -1,7 +1,7 @@
 // Works one run's phases in this process until the run ends: the loop the CLI (printing
 // progress) and the GitHub App (updating the apply check) both drive a run with.
-import type { RunQueue } from './run-queue.js';
-import { type Run, isTerminalRun } from './run-types.js';
+import type { RunQueue } from '../state/run-queue.js';
+import { type Run, isTerminalRun } from '../state/run-types.js';
 import { type Worker, sleep } from './worker.js';
 
 /**

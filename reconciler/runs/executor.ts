@@ -1,6 +1,6 @@
 // The executor plug-in interface: one phase in, an output manifest out. Executors never
 // touch the state store directly; they report through the context, which checks the lease.
-import type { Claim, EventLevel, PhaseWrite } from './run-types.js';
+import type { Claim, EventLevel, PhaseWrite } from '../state/run-types.js';
 
 export interface PhaseContext {
   readonly claim: Claim;

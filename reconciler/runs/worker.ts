@@ -5,8 +5,8 @@ import { hostname } from 'node:os';
 import { type LineageRun, type LineageSink, runEvent } from '../lineage/openlineage.js';
 import { ExecutionError, type Executor, LeaseLostError, type PhaseContext, type PhaseLineage } from './executor.js';
 import { StoreError, isTransientDbError } from '../state/db.js';
-import { type RunQueue, WAKE_CHANNEL } from './run-queue.js';
-import type { Claim } from './run-types.js';
+import { type RunQueue, WAKE_CHANNEL } from '../state/run-queue.js';
+import type { Claim } from '../state/run-types.js';
 
 export interface WorkerOptions {
   id?: string;

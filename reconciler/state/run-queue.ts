@@ -4,8 +4,9 @@
 // derived from (phase, type, attempt), so a retried request neither loses nor doubles events.
 import { byString } from '../../spec/index.js';
 import { type ArtifactStore, digest } from '../artifacts/artifact-store.js';
-import { type Db, type Queryable, StoreError } from '../state/db.js';
-import { ScopedDb } from '../state/scoped-db.js';
+import { type Db, type Queryable, StoreError } from './db.js';
+import { ScopedDb } from './scoped-db.js';
+import { PHASE_COLUMNS, RUN_COLUMNS, type RunArtifact, type RunFilter, isUuid, runReads } from './run-reads.js';
 import { type Claim, type CreateRunInput, type NewEvent, type Phase, type PhaseWrite, type Run, type RunEvent, isTerminalRun } from './run-types.js';
 
 export interface QueueOptions {
@@ -26,10 +27,6 @@ export interface FailOptions {
 
 /** NOTIFY channel that tells workers new work may be runnable. */
 export const WAKE_CHANNEL = 'lakespec_phases';
-
-const RUN_COLUMNS = 'id, workspace_id, environment, spec_slug, git_sha, trigger, requester, status, input_manifest, output_manifest, rerun_of, error, created_at, started_at, finished_at';
-const PHASE_COLUMNS =
-  'id, run_id, workspace_id, position, name, executor, depends_on, input, status, attempts, max_attempts, timeout_seconds, lease_expires_at, heartbeat_at, available_at, worker, started_at, finished_at, error, output';
 
 /** Lost workers a phase is requeued for without spending a retry; past that an expiry is a failed attempt. */
 export const MAX_LEASE_LOSSES = 3;
@@ -401,66 +398,36 @@ export class RunQueue {
     });
   }
 
-  // Reading -------------------------------------------------------------------------------
+  // Reading (runReads, on this queue's view of the store) -------------------------------------
 
-  async getRun(runId: string): Promise<Run | undefined> {
-    if (!isUuid(runId)) return undefined;
-    return (await this.db.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [runId])).rows[0];
+  getRun(runId: string): Promise<Run | undefined> {
+    return runReads.getRun(this.db, runId);
   }
 
-  async listRuns(filter: { workspace?: string; status?: string; limit?: number } = {}): Promise<Run[]> {
-    return (
-      await this.db.query<Run>(
-        `SELECT ${RUN_COLUMNS} FROM runs WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR status = $2)
-         ORDER BY created_at DESC, id LIMIT $3`,
-        [filter.workspace ?? null, filter.status ?? null, filter.limit ?? 50],
-      )
-    ).rows;
+  listRuns(filter: RunFilter = {}): Promise<Run[]> {
+    return runReads.listRuns(this.db, filter);
   }
 
-  async phases(runId: string): Promise<Phase[]> {
-    return (await this.db.query<Phase>(`SELECT ${PHASE_COLUMNS} FROM phases WHERE run_id = $1 ORDER BY position`, [runId])).rows;
+  phases(runId: string): Promise<Phase[]> {
+    return runReads.phases(this.db, runId);
   }
 
-  async events(runId: string, afterSeq = 0): Promise<RunEvent[]> {
-    return (
-      await this.db.query<RunEvent>(
-        `SELECT seq::text AS seq, event_id, run_id, phase, at, level, type, message, payload FROM run_events WHERE run_id = $1 AND run_events.seq > $2 ORDER BY run_events.seq`,
-        [runId, afterSeq],
-      )
-    ).rows;
+  events(runId: string, afterSeq = 0): Promise<RunEvent[]> {
+    return runReads.events(this.db, runId, afterSeq);
   }
 
   /** The writes a phase's attempts before `beforeAttempt` recorded (PHASE_WRITE events), oldest first. */
-  async phaseWrites(runId: string, phase: string, beforeAttempt: number): Promise<PhaseWrite[]> {
-    if (!isUuid(runId)) return [];
-    const rows = (
-      await this.db.query<{ payload: { key: string; attempt: number; detail: Record<string, unknown> } }>(
-        `SELECT payload FROM run_events WHERE run_id = $1 AND phase = $2 AND type = 'PHASE_WRITE' AND (payload->>'attempt')::int < $3 ORDER BY seq`,
-        [runId, phase, beforeAttempt],
-      )
-    ).rows;
-    return rows.map((r) => ({ attempt: r.payload.attempt, key: r.payload.key, detail: r.payload.detail ?? {} }));
+  phaseWrites(runId: string, phase: string, beforeAttempt: number): Promise<PhaseWrite[]> {
+    return runReads.phaseWrites(this.db, runId, phase, beforeAttempt);
   }
 
-  async runArtifacts(runId: string): Promise<{ phase: string; name: string; kind: string; sha256: string; bytes: number }[]> {
-    return (
-      await this.db.query<{ phase: string; name: string; kind: string; sha256: string; bytes: number }>(
-        `SELECT ra.phase, ra.name, ra.kind, ra.sha256, a.bytes::integer AS bytes FROM run_artifacts ra JOIN artifacts a USING (sha256)
-         WHERE ra.run_id = $1 ORDER BY ra.phase, ra.name`,
-        [runId],
-      )
-    ).rows;
+  runArtifacts(runId: string): Promise<RunArtifact[]> {
+    return runReads.runArtifacts(this.db, runId);
   }
 
   /** Phases of live runs still queued (due or on backoff) or running, for these executors (all when omitted). */
-  async pending(executors?: readonly string[]): Promise<number> {
-    const r = await this.db.query<{ n: number }>(
-      `SELECT count(*)::integer AS n FROM phases p JOIN runs r ON r.id = p.run_id
-       WHERE p.status IN ('queued', 'running') AND r.status IN ('queued', 'running') AND ($1::text[] IS NULL OR p.executor = ANY($1::text[]))`,
-      [executors ? [...executors] : null],
-    );
-    return r.rows[0]!.n;
+  pending(executors?: readonly string[]): Promise<number> {
+    return runReads.pending(this.db, executors);
   }
 
   // Internals -----------------------------------------------------------------------------
@@ -586,9 +553,4 @@ function toClaim(p: ClaimRow): Claim {
     leaseExpiresAt: p.lease_expires_at,
     run: { workspace_id: p.workspace_id, environment: p.environment, spec_slug: p.spec_slug, git_sha: p.git_sha },
   };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
 }
