@@ -3,7 +3,7 @@
 // (embedded DuckDB by default, Trino with --engine trino).
 import { join, relative, resolve } from 'node:path';
 import { type Artifact, CompileCache, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { type DesiredState, type Executor, ExecutorSettingsError, type PhaseSpec, type QueueOptions, type SqlEngine, type State, desiredState, executorsFor, ENGINE_IDS, isEngineId, missingExecutors, openEngine, openState, pipelineExecutorsFromEnv, redactUrl, transformOutputDiagnostics } from '../reconciler/index.js';
+import { type DesiredState, type Executor, ExecutorSettingsError, type PhaseSpec, type QueueOptions, type SqlEngine, type State, desiredState, executorsFor, ENGINE_IDS, isEngineId, missingExecutors, openEngine, openState, pipelineExecutorsFromEnv, redactUrl, sourceFileDiagnostics, transformOutputDiagnostics } from '../reconciler/index.js';
 import { type Diagnostic, analyze, hasErrors, sortDiagnostics } from '../spec/index.js';
 import { type Io, ProblemError, UsageError, displayPathFor, styles } from './cli-context.js';
 import { formatText, summaryLine } from './format-diagnostics.js';
@@ -87,7 +87,7 @@ export async function openSession(io: Io, values: SessionValues, dir: string | u
     // What the transforms produce against what their datasets declare, read by DuckDB's parser
     // (the analysis is the one compile just made: the caches make it free).
     const analysis = analyze(project.files, { environment: compiled.ir.environment, cache: cache.parse, resolveCache: cache.resolve });
-    diagnostics.push(...(await transformOutputDiagnostics(analysis)));
+    diagnostics.push(...(await transformOutputDiagnostics(analysis)), ...sourceFileDiagnostics(analysis, project.root));
   }
   if (hasErrors(diagnostics) || !compiled.ir || !compiled.manifest) {
     const s = styles(io);

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { type Artifact, CompileCache, type CompileResult, type IRProject, compile } from '../compiler/index.js';
-import { transformOutputDiagnostics } from '../reconciler/index.js';
+import { sourceFileDiagnostics, transformOutputDiagnostics } from '../reconciler/index.js';
 import { DEFAULT_REPO_CONFIG, type Diagnostic, REPO_CONFIG_FILE, type RepoConfig, analyze, diagnostic, hasErrors, parseRepoConfig, readSpecFiles, sortDiagnostics } from '../spec/index.js';
 
 export interface ProjectAtCommit {
@@ -32,7 +32,9 @@ export async function projectAtCommit(dir: string, sha: string, purpose: 'pullRe
   const cache = new CompileCache();
   const compiled = compile(files, { ...(environment ? { environment } : {}), gitSha: sha, cache });
   // What each transform produces against its dataset (DuckDB's parser), as validate reports it.
-  const outputs = compiled.ir ? await transformOutputDiagnostics(analyze(files, { environment: compiled.ir.environment, cache: cache.parse, resolveCache: cache.resolve })) : [];
+  // And that the files its ingest steps read from the repository are there.
+  const analysis = compiled.ir ? analyze(files, { environment: compiled.ir.environment, cache: cache.parse, resolveCache: cache.resolve }) : undefined;
+  const outputs = analysis ? [...(await transformOutputDiagnostics(analysis)), ...sourceFileDiagnostics(analysis, specsRoot)] : [];
   const diagnostics = sortDiagnostics([
     ...cfgDiagnostics,
     ...[...readDiagnostics, ...compiled.diagnostics, ...outputs].map((d) => {

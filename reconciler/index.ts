@@ -40,4 +40,4 @@ export { SparkLocalExecutor, type SparkApplicationManifest, type SparkJobInput, 
 export { SparkKubernetesExecutor, type SparkKubernetesOptions } from './executors/spark-kubernetes-executor.js';
 export { ExecutorSettingsError, PIPELINE_EXECUTOR_ENV, PIPELINE_EXECUTORS, executorsFor, missingExecutors, pipelineExecutorsFromEnv } from './executors/pipeline-executors.js';
 export { ENGINES, ENGINE_IDS, type EngineId, type EngineSettings, isEngineId, openEngine, trinoEngine } from './engines/open-engine.js';
-export { transformOutputDiagnostics } from './checks/index.js';
+export { sourceFileDiagnostics, transformOutputDiagnostics } from './checks/index.js';

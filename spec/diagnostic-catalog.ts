@@ -51,6 +51,7 @@ export const catalog = {
   LS1320: { severity: 'warning', title: 'Transform does not parse', help: 'Write the transform as one SELECT query in the dialect of its engine.' },
   LS1321: { severity: 'warning', title: 'Column selected but not declared', help: 'Declare the column in the dataset, or leave it out of the query.' },
   LS1322: { severity: 'error', title: 'Declared column not produced', help: 'Select every column the dataset declares (with an alias where it is an expression).' },
+  LS1324: { severity: 'error', title: 'Source file not found', help: 'Add the file to the spec folder, or fix the path of the ingest step or its files connection.' },
   LS1323: { severity: 'error', title: 'Ambiguous rename', help: 'renamedFrom names what the dataset or column was called before; that name must no longer exist.' },
   LS1401: { severity: 'error', title: 'Unsupported on backend', help: 'Change the spec or target another engine.' },
   LS1402: { severity: 'warning', title: 'Lossy type mapping', help: 'The target engine has no exact equivalent of this type.' },

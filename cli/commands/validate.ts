@@ -1,4 +1,4 @@
-import { transformOutputDiagnostics } from '../../reconciler/checks/index.js';
+import { sourceFileDiagnostics, transformOutputDiagnostics } from '../../reconciler/checks/index.js';
 import { analyze, hasErrors, sortDiagnostics } from '../../spec/index.js';
 import { EXIT, type Io, displayPathFor, oneOf, parse, styles } from '../cli-context.js';
 import { formatJson, formatSarif, formatText, summaryLine } from '../format-diagnostics.js';
@@ -30,7 +30,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   const analysis = analyze(project.files, values.env !== undefined ? { environment: values.env } : {});
   // What each transform produces against what its dataset declares (DuckDB's SQL parser).
   const outputs = await transformOutputDiagnostics(analysis);
-  const diagnostics = sortDiagnostics([...project.readDiagnostics, ...analysis.diagnostics, ...outputs]);
+  const diagnostics = sortDiagnostics([...project.readDiagnostics, ...analysis.diagnostics, ...outputs, ...sourceFileDiagnostics(analysis, project.root)]);
   const display = displayPathFor(io, project.root);
   const envs = [...analysis.projects.keys()];
   if (format === 'json') io.stdout(formatJson(diagnostics, display, { files: project.files.length, environments: envs }));

@@ -4,7 +4,7 @@
 // anything is planned or applied (it used to pass validate, alter the table on apply and
 // fail only the run); * expands to the referenced dataset's columns; and every example
 // validates without one of these.
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,9 @@ function projectWith(sql: string): string {
     .join('\n')}\n`;
   const files = { 'workspace.yaml': WORKSPACE, 'connections.yaml': FILES_CONNECTION, 'orders.yaml': ORDERS, 'raw-orders.yaml': RAW_ORDERS, 'pipeline.yaml': pipeline };
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+  // The file its ingest step reads (a missing one is LS1324).
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'orders.csv'), 'id,customer_id,ordered_at,amount\n1,10,2026-01-02 10:00:00,12.50\n');
   return dir;
 }
 
