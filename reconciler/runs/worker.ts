@@ -3,7 +3,11 @@
 // aborts the executor and drops its result: another worker owns the phase now.
 import { hostname } from 'node:os';
 import { type LineageRun, type LineageSink, runEvent } from '../lineage/openlineage.js';
-import { ExecutionError, type Executor, LeaseLostError, type PhaseContext, type PhaseLineage } from './executor.js';
+import { ExecutionError, type Executor, LeaseLostError, type PhaseLineage } from './executor.js';
+import { phaseContext } from './phase-context.js';
+import { retryDb, sleep } from './retry-db.js';
+
+export { retryDb, sleep } from './retry-db.js';
 import { StoreError, isTransientDbError } from '../state/db.js';
 import { type RunQueue, WAKE_CHANNEL } from '../state/run-queue.js';
 import type { Claim } from '../state/run-types.js';
@@ -252,7 +256,6 @@ export class Worker {
     const executor = this.executors.get(claim.executor)!;
     const abort = new AbortController();
     this.inflight.set(claim.phaseId, { claim, abort });
-    const lease = { phaseId: claim.phaseId, token: claim.token };
     let lost = false;
     const lose = (why: string) => {
       if (!lost) {
@@ -262,41 +265,7 @@ export class Worker {
     };
     // Everything this phase records goes through its own workspace's view of the store.
     const q = this.queue.within(claim.run.workspace_id);
-    const ctx: PhaseContext = {
-      claim,
-      signal: abort.signal,
-      progress: async (message, payload) => {
-        await retryDb(() => q.heartbeat(claim.phaseId, claim.token, { message, ...(payload ? { payload } : {}) })).catch((e) => this.leaseError(e, lose));
-      },
-      event: async (type, level, message, payload) => {
-        await retryDb(() => q.appendEvent(claim.runId, { eventId: `${claim.phaseId}:${type}:${claim.attempt}:${message}`, phase: claim.phase, type, level, message, payload: payload ?? {} }, lease)).catch((e) => this.leaseError(e, lose));
-      },
-      artifact: async (name, kind, bytes, mediaType) => {
-        const r = await retryDb(() => q.registerArtifact(claim.runId, { phase: claim.phase, name, kind, bytes, ...(mediaType ? { mediaType } : {}) }, lease));
-        return r.sha256;
-      },
-      writes: {
-        record: async (key, detail) => {
-          if (lost) throw new LeaseLostError();
-          try {
-            await retryDb(() => q.appendEvent(claim.runId, { eventId: `${claim.phaseId}:PHASE_WRITE:${claim.attempt}:${key}`, phase: claim.phase, type: 'PHASE_WRITE', level: 'debug', message: `attempt ${claim.attempt} sends write ${key}`, payload: { key, attempt: claim.attempt, detail } }, lease));
-          } catch (e) {
-            this.leaseError(e, lose);
-            throw new LeaseLostError();
-          }
-        },
-        earlier: () => retryDb(() => q.phaseWrites(claim.runId, claim.phase, claim.attempt)),
-      },
-      fence: async () => {
-        if (lost) throw new LeaseLostError();
-        try {
-          await retryDb(() => q.heartbeat(claim.phaseId, claim.token));
-        } catch (e) {
-          this.leaseError(e, lose);
-          throw new LeaseLostError();
-        }
-      },
-    };
+    const ctx = phaseContext(claim, q, abort.signal, { isLost: () => lost, leaseError: (e) => this.leaseError(e, lose) });
     // PHASE_STARTED was recorded by the claim itself (claim(..., { start: true })).
     const lineageRun = this.lineage ? lineageOf(claim) : undefined;
     if (lineageRun) await this.sendLineage(runEvent('START', lineageRun, new Date()));
@@ -364,24 +333,6 @@ export class ShutdownError extends Error {}
 
 /** How long an aborted executor gets to stop its engine's work and clean up. */
 const STOP_GRACE_MS = 10_000;
-
-/** Retries a state-store call through a database outage (restart, failover) for up to ~60 s. */
-export async function retryDb<T>(fn: () => Promise<T>, attempts = 30): Promise<T> {
-  let delay = 100;
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!isTransientDbError(e) || i >= attempts) throw e;
-      await sleep(delay);
-      delay = Math.min(delay * 2, 3_000);
-    }
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 /** The lineage of a phase: its input declares what it reads and writes (sql steps do). */
 function lineageOf(claim: Claim): LineageRun {
